@@ -1,0 +1,49 @@
+"""The legacy plugin manifest (/.well-known/ai-plugin.json), derived from the plugin's settings."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from .models import AuthMode, Plugin
+
+
+def plugin_url(request, plugin: Plugin, name: str) -> str:
+    """Return the absolute URL of one of the plugin's named URLs, for the mode the request came in."""
+    return request.build_absolute_uri(reverse(f"{plugin.slug}:{name}"))
+
+
+def manifest_auth(request, plugin: Plugin) -> dict:
+    """Return the manifest's `auth` block for the plugin's auth mode."""
+    tokens = {"openai": plugin.verification_token} if plugin.verification_token else {}
+    if plugin.auth_mode == AuthMode.SERVICE_HTTP:
+        return {
+            "type": "service_http",
+            "authorization_type": "bearer",
+            "verification_tokens": tokens,
+        }
+    if plugin.auth_mode == AuthMode.USER_HTTP:
+        return {"type": "user_http", "authorization_type": "bearer"}
+    return {"type": "none"}
+
+
+def manifest_build(request, plugin: Plugin) -> dict:
+    """Return the manifest of a plugin as served to the request's host."""
+    return {
+        "schema_version": "v1",
+        "name_for_human": plugin.text("name_for_human"),
+        "name_for_model": plugin.text("name_for_model"),
+        "description_for_human": plugin.text("description_for_human"),
+        "description_for_model": plugin.text("description_for_model"),
+        "auth": manifest_auth(request, plugin),
+        "api": {
+            "type": "openapi",
+            "url": plugin_url(request, plugin, "openapi-yaml"),
+            "is_user_authenticated": plugin.auth_mode in (AuthMode.USER_HTTP, AuthMode.OAUTH),
+        },
+        "logo_url": plugin_url(request, plugin, "logo"),
+        "contact_email": plugin.contact_email or plugin_default_contact(request),
+        "legal_info_url": plugin.legal_info_url or plugin_url(request, plugin, "legal"),
+    }
+
+
+def plugin_default_contact(request) -> str:
+    return settings.GATEWAY_CONTACT_EMAIL or f"admin@{settings.GATEWAY_DOMAIN}"

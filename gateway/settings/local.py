@@ -1,0 +1,15 @@
+"""Zero-setup local run: debug on, SQLite unless DATABASE_URL says otherwise."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+from .base import *  # noqa: E402,F403
+from .base import SECRET_KEY  # noqa: E402
+
+# A key for this machine's local run only; production refuses to start without its own.
+SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: S105
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
