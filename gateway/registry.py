@@ -39,6 +39,10 @@ class PluginConfig(AppConfig):
     def default_auth_mode(self) -> str:
         return self.auth_modes[0]
 
+    def load_demo_data(self) -> str | None:
+        """Load demo rows for the zero-setup run (idempotently); return a one-line summary or None."""
+        return None
+
 
 def plugin_configs() -> list[PluginConfig]:
     """Return every installed plugin, in INSTALLED_APPS order."""

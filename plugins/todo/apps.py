@@ -17,3 +17,8 @@ class TodoConfig(PluginConfig):
         "to delete one, read the list first and pass that item's 0-based index."
     )
     scopes = {"todos": "Read, add and delete your TODOs"}  # noqa: RUF012
+
+    def load_demo_data(self) -> str | None:
+        from .services import todo_demo_load
+
+        return todo_demo_load()

@@ -24,3 +24,15 @@ def todo_delete(*, owner: dict, index: int) -> str:
     todo = Todo.objects.get(id=ids[index])
     todo.delete()
     return todo.text
+
+
+DEMO_TODOS = ["Try the TODO plugin from an AI assistant", "Read the gateway's README", "Buy milk"]
+
+
+def todo_demo_load() -> str:
+    """Give the "global" user a few todos unless it has some already."""
+    owner = {"user": None, "username": "global"}
+    if Todo.objects.filter(**owner).exists():
+        return "demo todos already present"
+    Todo.objects.bulk_create(Todo(text=text, **owner) for text in DEMO_TODOS)
+    return f"{len(DEMO_TODOS)} demo todos for user 'global'"
