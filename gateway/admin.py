@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.template.response import TemplateResponse
 
 from .models import Plugin
@@ -12,6 +13,7 @@ class PluginAdmin(admin.ModelAdmin):
     list_editable = ["enabled"]
     readonly_fields = ["slug", "service_key", "updated_at"]
     actions = ["rotate_service_key"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
     fieldsets = [
         (None, {"fields": ["slug", "enabled", "auth_mode", "updated_at"]}),
         (

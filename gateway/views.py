@@ -1,5 +1,6 @@
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -58,7 +59,9 @@ def home(request):
             "path_base": plugin_url(request, plugin, "base"),
             "manifest": plugin_url(request, plugin, "manifest"),
             "openapi": plugin_url(request, plugin, "openapi-yaml"),
-            "host_base": plugin_host_base_url(scheme=request.scheme, port=request.get_port(), plugin=plugin),
+            "host_base": plugin_host_base_url(
+                scheme=request.scheme, port=split_domain_port(request.get_host())[1], plugin=plugin
+            ),
         }
         for plugin in plugin_list()
         if plugin.enabled

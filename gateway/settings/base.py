@@ -160,8 +160,8 @@ CORS_ALLOWED_ORIGINS = [
     "https://chatgpt.com",
     *env_list("GATEWAY_CORS_ORIGINS"),
 ]
-# Plugin URLs only: /plugins/<slug>/...; plugin hosts are enabled by gateway.signals.
-CORS_URLS_REGEX = r"^/plugins/[^/]+/"
+# No URL is enabled by path: gateway.signals enables plugin URLs (both modes) for the origins above.
+CORS_URLS_REGEX = r"^$"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
