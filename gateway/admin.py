@@ -1,9 +1,41 @@
 from django.contrib import admin
 from django.db import models
 from django.template.response import TemplateResponse
+from oauth2_provider.admin import ApplicationAdmin
 
-from .models import Plugin
+from .models import OAuthClient, Plugin, UserKey
 from .services import plugin_rotate_service_key
+
+
+class OAuthClientInline(admin.TabularInline):
+    """The plugin's OAuth clients, on its admin page (edit one through its own link)."""
+
+    model = OAuthClient
+    fields = ["name", "client_id", "client_type", "redirect_uris", "registration_source", "created"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class UserKeyInline(admin.TabularInline):
+    model = UserKey
+    fields = ["user", "name", "hint", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OAuthClientAdmin(ApplicationAdmin):
+    """DOT's application admin, with the plugin the client belongs to. Copy the secret before saving."""
+
+    list_display = ["name", "plugin", "client_id", "client_type", "registration_source", "created"]
+    list_filter = ["plugin", "client_type", "registration_source"]
 
 
 @admin.register(Plugin)
@@ -13,6 +45,7 @@ class PluginAdmin(admin.ModelAdmin):
     list_editable = ["enabled"]
     readonly_fields = ["slug", "service_key", "updated_at"]
     actions = ["rotate_service_key"]
+    inlines = [OAuthClientInline, UserKeyInline]  # noqa: RUF012
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
     fieldsets = [
         (None, {"fields": ["slug", "enabled", "auth_mode", "updated_at"]}),
@@ -29,7 +62,7 @@ class PluginAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Platform", {"fields": ["verification_token", "service_key", "custom_domain"]}),
+        ("Platform", {"fields": ["verification_token", "service_key", "oauth_token_content_type", "custom_domain"]}),
     ]
 
     def has_add_permission(self, request):

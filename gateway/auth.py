@@ -3,11 +3,13 @@
 import re
 from dataclasses import dataclass
 
+from oauth2_provider.oauth2_backends import get_oauthlib_core
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
 from .models import AuthMode
+from .selectors import user_key_for_token
 from .services import secret_matches
 
 
@@ -27,6 +29,10 @@ def bearer_token(request) -> str | None:
     return token.strip()
 
 
+class InsufficientScope(exceptions.PermissionDenied):
+    default_code = "insufficient_scope"
+
+
 class PluginAuthentication(BaseAuthentication):
     """Authenticate a call the way its plugin's auth mode (a database setting) says."""
 
@@ -41,7 +47,24 @@ class PluginAuthentication(BaseAuthentication):
             if not secret_matches(token, plugin.service_key_hash):
                 raise exceptions.AuthenticationFailed("The service key is not valid for this plugin.")
             return (None, ServiceKey(plugin.slug))
-        raise exceptions.AuthenticationFailed("This plugin's auth mode is not available.")
+        if plugin.auth_mode == AuthMode.USER_HTTP:
+            key = user_key_for_token(plugin=plugin, token=token)
+            if key is None:
+                raise exceptions.AuthenticationFailed("The API key is not valid for this plugin.")
+            return (key.user, key)
+        return self._authenticate_oauth(request, plugin)
+
+    @staticmethod
+    def _authenticate_oauth(request, plugin):
+        valid, oauth_request = get_oauthlib_core().verify_request(request._request, scopes=[])
+        access_token = oauth_request.access_token if valid else None
+        if access_token is None or access_token.application.plugin_id != plugin.pk:
+            raise exceptions.AuthenticationFailed(
+                "The access token is invalid, expired, revoked or for another plugin."
+            )
+        if not access_token.allow_scopes(list(plugin.config.scopes)):
+            raise InsufficientScope(f"The token lacks the scope(s): {' '.join(plugin.config.scopes)}.")
+        return (access_token.user, access_token)
 
     def authenticate_header(self, request):
         return "Bearer"

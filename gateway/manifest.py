@@ -22,6 +22,15 @@ def manifest_auth(request, plugin: Plugin) -> dict:
         }
     if plugin.auth_mode == AuthMode.USER_HTTP:
         return {"type": "user_http", "authorization_type": "bearer"}
+    if plugin.auth_mode == AuthMode.OAUTH:
+        return {
+            "type": "oauth",
+            "client_url": plugin_url(request, plugin, "authorize"),
+            "scope": " ".join(plugin.config.scopes),
+            "authorization_url": plugin_url(request, plugin, "token"),
+            "authorization_content_type": plugin.oauth_token_content_type,
+            "verification_tokens": tokens,
+        }
     return {"type": "none"}
 
 

@@ -1,9 +1,11 @@
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from oauth2_provider.models import AbstractApplication
 
 from .registry import PluginConfig, plugin_config
 
@@ -21,7 +23,9 @@ class AuthMode(models.TextChoices):
     OAUTH = "oauth", "OAuth (users sign in and approve)"
 
 
-IMPLEMENTED_AUTH_MODES = {AuthMode.NONE, AuthMode.SERVICE_HTTP}
+class TokenContentType(models.TextChoices):
+    JSON = "application/json", "JSON (application/json)"
+    FORM = "application/x-www-form-urlencoded", "Form (application/x-www-form-urlencoded)"
 
 
 class Plugin(models.Model):
@@ -38,6 +42,13 @@ class Plugin(models.Model):
         max_length=200,
         blank=True,
         help_text="The token the AI platform shows when you install the plugin; it goes into the manifest.",
+    )
+    oauth_token_content_type = models.CharField(
+        "OAuth token request encoding",
+        max_length=40,
+        choices=TokenContentType.choices,
+        default=TokenContentType.JSON,
+        help_text="What the manifest tells the platform to send to the token endpoint (both are accepted).",
     )
     service_key_hash = models.CharField(max_length=64, blank=True, editable=False)
     service_key_hint = models.CharField(max_length=12, blank=True, editable=False)
@@ -76,8 +87,6 @@ class Plugin(models.Model):
             raise ValidationError(
                 {"auth_mode": f"The {self.slug} plugin supports only: {', '.join(self.config.auth_modes)}."}
             )
-        if self.auth_mode not in IMPLEMENTED_AUTH_MODES:
-            raise ValidationError({"auth_mode": f"Auth mode '{self.auth_mode}' is not available yet."})
         self.custom_domain = self.custom_domain.strip().lower()
 
     def text(self, field: str) -> str:
@@ -85,5 +94,36 @@ class Plugin(models.Model):
         return getattr(self, field) or getattr(self.config, field)
 
     @property
+    def display_name(self) -> str:
+        return self.text("name_for_human")
+
+    @property
     def has_service_key(self) -> bool:
         return bool(self.service_key_hash)
+
+
+class OAuthClient(AbstractApplication):
+    """An OAuth client (e.g. the AI platform) registered with one plugin; its tokens work only there."""
+
+    plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="oauth_clients")
+
+    class Meta(AbstractApplication.Meta):
+        swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+        verbose_name = "OAuth client"
+
+
+class UserKey(models.Model):
+    """A personal API key an end user made for one plugin in user_http mode; only its hash is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plugin_keys")
+    plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="user_keys")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"

@@ -55,9 +55,19 @@ def schema_generate(request, plugin: Plugin) -> dict:
     schema["servers"] = [{"url": plugin_url(request, plugin, "base").rstrip("/")}]
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {}).setdefault("Error", ERROR_SCHEMA)
-    if plugin.auth_mode != AuthMode.NONE:
+    if plugin.auth_mode == AuthMode.OAUTH:
+        flow = {
+            "authorizationUrl": plugin_url(request, plugin, "authorize"),
+            "tokenUrl": plugin_url(request, plugin, "token"),
+            "refreshUrl": plugin_url(request, plugin, "token"),
+            "scopes": plugin.config.scopes,
+        }
+        components["securitySchemes"] = {"oauth2": {"type": "oauth2", "flows": {"authorizationCode": flow}}}
+        schema["security"] = [{"oauth2": list(plugin.config.scopes)}]
+    elif plugin.auth_mode != AuthMode.NONE:
         components["securitySchemes"] = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
         schema["security"] = [{"bearerAuth": []}]
+    if plugin.auth_mode != AuthMode.NONE:
         unauthorized = {
             "description": "Missing or invalid credentials.",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

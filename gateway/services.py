@@ -5,8 +5,9 @@ import hmac
 import secrets
 
 from django.db import transaction
+from oauth2_provider.generators import generate_client_secret
 
-from .models import AuthMode, Plugin
+from .models import AuthMode, OAuthClient, Plugin, UserKey
 from .registry import plugin_configs
 
 SERVICE_KEY_PREFIX = "sk-"
@@ -61,3 +62,35 @@ def plugin_update(
     plugin.full_clean()
     plugin.save()
     return plugin
+
+
+USER_KEY_PREFIX = "uk-"
+
+
+def user_key_create(*, user, plugin: Plugin, name: str) -> str:
+    """Make a personal API key for one plugin and return it; only its hash is stored."""
+    key = USER_KEY_PREFIX + secrets.token_urlsafe(32)
+    UserKey.objects.create(user=user, plugin=plugin, name=name, key_hash=secret_hash(key), hint=key[:7])
+    return key
+
+
+def user_key_revoke(*, user, key_id) -> bool:
+    """Delete one of the user's keys; return whether there was one."""
+    deleted, _ = UserKey.objects.filter(user=user, pk=key_id if str(key_id).isdigit() else None).delete()
+    return bool(deleted)
+
+
+def oauth_client_create(*, plugin: Plugin, redirect_uris: list[str], name: str = "") -> tuple[OAuthClient, str]:
+    """Register a confidential authorization-code client for a plugin; return it and its secret (shown once)."""
+    secret = generate_client_secret()
+    client = OAuthClient(
+        plugin=plugin,
+        name=name or f"{plugin.slug} client",
+        client_type=OAuthClient.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=OAuthClient.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=" ".join(redirect_uris),
+        client_secret=secret,
+    )
+    client.full_clean()
+    client.save()
+    return client, secret

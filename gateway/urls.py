@@ -1,11 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
-from . import views
+from . import accounts, views
+from .oauth import views as oauth_views
 from .registry import PluginConfig, plugin_configs
 
 handler404 = "gateway.errors.not_found"
 handler500 = "gateway.errors.server_error"
+
+
+# Sign-in pages exist on the gateway's host and on every plugin host (the OAuth flow stays on one host).
+account_patterns = [
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+]
 
 
 def plugin_patterns(config: PluginConfig) -> tuple[list, str]:
@@ -17,6 +26,10 @@ def plugin_patterns(config: PluginConfig) -> tuple[list, str]:
         path("openapi.json", views.openapi, {"fmt": "json"}, name="openapi-json"),
         path("logo.png", views.logo, name="logo"),
         path("legal", views.legal, name="legal"),
+        path("oauth/authorize", oauth_views.AuthorizationView.as_view(), name="authorize"),
+        path("oauth/token", oauth_views.TokenView.as_view(), name="token"),
+        path("oauth/revoke", oauth_views.RevokeTokenView.as_view(), name="revoke"),
+        *account_patterns,
         path("", include(config.api_urlconf)),
     ]
     return (patterns, config.slug)
@@ -25,5 +38,8 @@ def plugin_patterns(config: PluginConfig) -> tuple[list, str]:
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    *account_patterns,
+    path("accounts/logout/", LogoutView.as_view(next_page="home"), name="logout"),
+    path("account/", accounts.account, name="account"),
     *[path(f"plugins/{config.slug}/", include(plugin_patterns(config))) for config in plugin_configs()],
 ]

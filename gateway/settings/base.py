@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "drf_spectacular",
+    "oauth2_provider",
     "gateway",
     # Plugins: one line each. The gateway finds them here and nowhere else.
     "plugins.todo",
@@ -179,3 +180,20 @@ GATEWAY_CONTACT_EMAIL = os.environ.get("GATEWAY_CONTACT_EMAIL", "")
 GATEWAY_SCHEMA_CACHE_SECONDS = int(os.environ.get("GATEWAY_SCHEMA_CACHE_SECONDS", "3600"))
 # Where operators reach the gateway; used only where there is no request (management commands).
 GATEWAY_PUBLIC_URL = os.environ.get("GATEWAY_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+
+# django-oauth-toolkit is the authorization server; every plugin has its own clients (gateway.OAuthClient).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "gateway.OAuthClient"
+OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "gateway.oauth.validators.GatewayOAuth2Validator",
+    "OAUTH2_BACKEND_CLASS": "gateway.oauth.validators.GatewayOAuthLibCore",
+    "SCOPES_BACKEND_CLASS": "gateway.oauth.scopes.PluginScopes",
+    "APPLICATION_ADMIN_CLASS": "gateway.admin.OAuthClientAdmin",
+    # PKCE (S256) is accepted from every client and required from public ones; the platform's
+    # confidential plugin and GPT-Action clients send none.
+    "PKCE_REQUIRED": False,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("GATEWAY_ACCESS_TOKEN_SECONDS", "3600")),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": int(os.environ.get("GATEWAY_REFRESH_TOKEN_SECONDS", str(90 * 24 * 3600))),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+}

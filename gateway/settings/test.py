@@ -18,3 +18,5 @@ STORAGES = {
 }
 # No collected static files outside production: WhiteNoise serves them from the apps' folders.
 STATIC_ROOT = None
+# Live-server threads must not keep connections open, or the test database cannot be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -26,7 +26,10 @@ def form_data(plugin, **changes):
         "legal_info_url": plugin.legal_info_url,
         "verification_token": plugin.verification_token,
         "custom_domain": plugin.custom_domain,
+        "oauth_token_content_type": plugin.oauth_token_content_type,
     }
+    for prefix in ("oauth_clients", "user_keys"):  # the inlines' management forms
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     data.update(changes)
     return {key: value for key, value in data.items() if value != ""}
 

@@ -1,0 +1,66 @@
+"""End users' pages: sign in, sign up, and personal API keys (user_http mode)."""
+
+from django.contrib import auth
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.views import LoginView
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from .models import AuthMode
+from .selectors import plugin_list, user_key_list
+from .services import user_key_create, user_key_revoke
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+class SignInView(LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = False
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "signup_url": _here(self.request, "signup")}
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(_next_url(request, reverse("account")))
+    context = {"form": form, "next": _next_url(request, ""), "login_url": _here(request, "login")}
+    return render(request, "accounts/signup.html", context)
+
+
+def _here(request, name: str) -> str:
+    """Reverse an account URL on the host the request came in on (a plugin's, or the gateway's)."""
+    plugin = getattr(request, "plugin", None)
+    return reverse(f"{plugin.slug}:{name}" if plugin is not None else name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """List the user's personal API keys; create one (shown once) or revoke one."""
+    plugins = [plugin for plugin in plugin_list() if plugin.enabled and AuthMode.USER_HTTP in plugin.config.auth_modes]
+    new_key, error = None, None
+    if request.method == "POST" and "revoke" in request.POST:
+        user_key_revoke(user=request.user, key_id=request.POST["revoke"])
+        return redirect("account")
+    if request.method == "POST":
+        plugin = next((p for p in plugins if p.slug == request.POST.get("plugin")), None)
+        name = request.POST.get("name", "").strip()
+        if plugin is None or not name or len(name) > 100:
+            error = "Choose a plugin and give the key a name (up to 100 characters)."
+        else:
+            new_key = user_key_create(user=request.user, plugin=plugin, name=name)
+    context = {"plugins": plugins, "keys": user_key_list(user=request.user), "new_key": new_key, "error": error}
+    return render(request, "accounts/account.html", context, status=400 if error else 200)

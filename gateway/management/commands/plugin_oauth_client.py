@@ -1,0 +1,26 @@
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from gateway.selectors import plugin_for_slug
+from gateway.services import oauth_client_create
+
+
+class Command(BaseCommand):
+    help = "Register an OAuth client (e.g. the AI platform) for a plugin; prints its id and secret as JSON, once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--redirect-uri", action="append", required=True, dest="redirect_uris")
+        parser.add_argument("--name", default="")
+
+    def handle(self, *args, slug, redirect_uris, name, **options):
+        plugin = plugin_for_slug(slug=slug, enabled_only=False)
+        if plugin is None:
+            raise CommandError(f"No plugin named '{slug}' is installed.", returncode=2)
+        try:
+            client, secret = oauth_client_create(plugin=plugin, redirect_uris=redirect_uris, name=name)
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages), returncode=2) from error
+        self.stdout.write(json.dumps({"client_id": client.client_id, "client_secret": secret}))
