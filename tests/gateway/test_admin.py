@@ -79,7 +79,7 @@ def test_an_auth_mode_the_plugin_does_not_support_is_refused(admin_client):
     echo = Plugin.objects.get(slug="echo")
     response = admin_client.post(CHANGE.format(echo.pk), form_data(echo, auth_mode="oauth"))
     assert response.status_code == 200
-    assert "supports only: none, service_http" in response.content.decode()
+    assert "supports only: none, service_http, user_http" in response.content.decode()
 
 
 def test_rotating_the_service_key_shows_it_once(admin_client, todo_plugin):

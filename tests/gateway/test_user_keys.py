@@ -1,0 +1,105 @@
+"""user_http mode: end users make personal keys on their account page; a key acts for its user only."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from gateway.models import Plugin, UserKey
+from plugins.todo.models import Todo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user_http(plugin_row):
+    plugin_row("todo", auth_mode="user_http")
+
+
+def make_key(client, username, plugin="todo", name="laptop"):
+    user = get_user_model().objects.create_user(username, password=f"{username}-pw-12345")
+    client.force_login(user)
+    page = client.post("/account/", {"plugin": plugin, "name": name})
+    assert page.status_code == 200
+    return re.search(r'<code id="new-key">([^<]+)</code>', page.content.decode()).group(1)
+
+
+def test_manifest_says_user_http(client, user_http):
+    body = client.get("/plugins/todo/.well-known/ai-plugin.json").json()
+    assert body["auth"] == {"type": "user_http", "authorization_type": "bearer"}
+    assert body["api"]["is_user_authenticated"] is True
+
+
+def test_a_key_is_shown_once_and_stored_hashed(client, user_http):
+    key = make_key(client, "ann")
+    stored = UserKey.objects.get()
+    assert stored.key_hash != key and stored.hint == key[:7]
+    assert key not in client.get("/account/").content.decode()
+
+
+def test_a_key_acts_for_its_user_whatever_the_path(client, user_http):
+    ann_key = make_key(client, "ann")
+    bob_key = make_key(client, "bob")
+    client.logout()
+    ann = {"HTTP_AUTHORIZATION": f"Bearer {ann_key}"}
+    bob = {"HTTP_AUTHORIZATION": f"Bearer {bob_key}"}
+    client.post("/plugins/todo/todos/bob", {"todo": "ann's"}, content_type="application/json", **ann)
+    assert client.get("/plugins/todo/todos/bob", **bob).json() == {"todos": []}
+    assert client.get("/plugins/todo/todos/whatever", **ann).json() == {"todos": ["ann's"]}
+    assert Todo.objects.get().user.username == "ann"
+
+
+def test_revoked_or_wrong_keys_are_401(client, user_http):
+    key = make_key(client, "ann")
+    client.post("/account/", {"revoke": UserKey.objects.get().pk})
+    assert not UserKey.objects.exists()
+    client.logout()
+    for header in (f"Bearer {key}", "Bearer uk-not-a-key", None):
+        extra = {"HTTP_AUTHORIZATION": header} if header else {}
+        response = client.get("/plugins/todo/todos/ann", **extra)
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_key_for_one_plugin_does_not_open_another(client, user_http, plugin_row):
+    plugin_row("echo", auth_mode="user_http")
+    key = make_key(client, "ann", plugin="todo")
+    client.logout()
+    assert client.get("/plugins/echo/echo/hi", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_a_user_cannot_revoke_someone_elses_key(client, user_http):
+    make_key(client, "ann")
+    ann_key_id = UserKey.objects.get().pk
+    make_key(client, "bob")  # now signed in as bob
+    client.post("/account/", {"revoke": ann_key_id})
+    assert UserKey.objects.filter(pk=ann_key_id).exists()
+
+
+def test_bad_key_requests_are_400_and_change_nothing(client, user_http):
+    user = get_user_model().objects.create_user("ann", password="pw-ann-12345")
+    client.force_login(user)
+    for data in (
+        {"plugin": "todo", "name": ""},
+        {"plugin": "nosuch", "name": "x"},
+        {"plugin": "todo", "name": "x" * 101},
+    ):
+        response = client.post("/account/", data)
+        assert response.status_code == 400
+        assert "Choose a plugin" in response.content.decode()
+    assert not UserKey.objects.exists()
+
+
+def test_the_account_page_needs_sign_in(client):
+    response = client.get("/account/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_admin_shows_a_plugins_keys_and_clients(admin_client, user_http):
+    make_key(admin_client, "ann")  # signs in as ann; sign the admin back in
+    admin = get_user_model().objects.create_superuser("root", password="root-pw-12345")
+    admin_client.force_login(admin)
+    page = admin_client.get(f"/admin/gateway/plugin/{Plugin.objects.get(slug='todo').pk}/change/").content.decode()
+    assert "laptop" in page
+    assert "OAuth clients" in page
