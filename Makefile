@@ -25,6 +25,7 @@ run: demo
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 test: install
+	@test -x /usr/bin/chromium || echo "note: the browser tests need Debian's chromium: run .ci/install-browser"
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
