@@ -69,7 +69,8 @@ def upstream_fetch(upstream: Upstream, path: str, filters: dict | None = None) -
     if body is not None:
         return body
     headers = {"Authorization": upstream.key} if upstream.key else {}
-    with httpx.Client(timeout=upstream_timeout(connect=3.0, total=10.0), headers=headers) as client:
+    total = float(_setting("SPORTSTATS_UPSTREAM_TIMEOUT") or 10)
+    with httpx.Client(timeout=upstream_timeout(connect=min(3.0, total), total=total), headers=headers) as client:
         status, body = upstream_get_json(client, f"{upstream.url}/{path}", params=params, name=UPSTREAM_NAME)
     if status == 404 and "/" in path:
         raise NotFound(f"No such {path.split('/')[0].rstrip('s')}: the upstream does not know it.")
