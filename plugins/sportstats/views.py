@@ -68,8 +68,7 @@ class PlayerListView(ListView):
         responses={200: serializers.SportsPlayerListSerializer, **ERRORS},
     )
     def get(self, request):
-        """Find players of all seasons whose name contains the query. Use their ids with getStats and
-        getSeasonAverages. Display results using markdown tables."""
+        """Find players by name (ids for getStats, getSeasonAverages). Display results using markdown tables."""
         return super().get(request)
 
     def select(self, **params):
@@ -85,8 +84,7 @@ class TeamListView(ListView):
         responses={200: serializers.SportsTeamListSerializer, **ERRORS},
     )
     def get(self, request):
-        """List the NBA teams with their ids, for the team_ids filter of getGames. Display results using
-        markdown tables."""
+        """List NBA teams with their ids (for getGames' team_ids). Display results using markdown tables."""
         return super().get(request)
 
     def select(self, **params):
@@ -102,8 +100,7 @@ class GameListView(ListView):
         responses={200: serializers.SportsGameListSerializer, **ERRORS},
     )
     def get(self, request):
-        """Get games matching all the filters given, by date, with scores. Display results using markdown
-        tables."""
+        """Get games matching all filters given, by date, with scores. Display results using markdown tables."""
         return super().get(request)
 
     def select(self, **params):
@@ -119,8 +116,7 @@ class StatListView(ListView):
         responses={200: serializers.SportsStatListSerializer, **ERRORS},
     )
     def get(self, request):
-        """Get players' box-score lines per game matching all the filters given. Display results using
-        markdown tables."""
+        """Get per-game box scores matching all filters given. Display results using markdown tables."""
         return super().get(request)
 
     def select(self, **params):
@@ -134,8 +130,7 @@ class SeasonAverageView(APIView):
         responses={200: serializers.SportsSeasonAverageListSerializer, **ERRORS},
     )
     def get(self, request):
-        """Get regular-season per-game averages of the given players (ids from getPlayers) for one season.
-        Display results using markdown tables."""
+        """Get players' regular-season per-game averages for one season. Display results using markdown tables."""
         params = validated(filters.SportsSeasonAverageFilter, request)
         upstream = upstream_source()
         if upstream is not None:

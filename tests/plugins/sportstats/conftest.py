@@ -70,11 +70,10 @@ def stat(id, game_object, player_object, minutes, pts, fgm, fga, fg3m=0, fg3a=0,
         "pts": pts,
         "stl": 1,
         "turnover": 2,
-        "game": {
-            key: value for key, value in game_object.items() if key not in ("home_team", "visitor_team")
-        }
+        "game": {key: value for key, value in game_object.items() if key not in ("home_team", "visitor_team")}
         | {"home_team_id": game_object["home_team"]["id"], "visitor_team_id": game_object["visitor_team"]["id"]},
-        "player": {key: value for key, value in player_object.items() if key != "team"} | {"team_id": team_object["id"]},
+        "player": {key: value for key, value in player_object.items() if key != "team"}
+        | {"team_id": team_object["id"]},
         "team": team_object,
     }
 

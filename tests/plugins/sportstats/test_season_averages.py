@@ -2,7 +2,23 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .conftest import BASE
 
-COUNTS = ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "turnover", "pf", "pts"]
+COUNTS = [
+    "fgm",
+    "fga",
+    "fg3m",
+    "fg3a",
+    "ftm",
+    "fta",
+    "oreb",
+    "dreb",
+    "reb",
+    "ast",
+    "stl",
+    "blk",
+    "turnover",
+    "pf",
+    "pts",
+]
 
 
 def expected_average(league: dict, player_id: int, season: int) -> dict:
@@ -31,7 +47,9 @@ def expected_average(league: dict, player_id: int, season: int) -> dict:
         "min": f"{average_seconds // 60:02d}:{average_seconds % 60:02d}",
         **{name: half_up(Decimal(total) / n, "0.01") for name, total in totals.items()},
         **{
-            f"{kind}_pct": half_up(Decimal(totals[f"{kind}m"]) / totals[f"{kind}a"], "0.001") if totals[f"{kind}a"] else 0
+            f"{kind}_pct": half_up(Decimal(totals[f"{kind}m"]) / totals[f"{kind}a"], "0.001")
+            if totals[f"{kind}a"]
+            else 0
             for kind in ("fg", "fg3", "ft")
         },
     }
