@@ -48,8 +48,7 @@ class Plugin(models.Model):
         blank=True,
         validators=[DOMAIN_VALIDATOR],
         help_text=(
-            "Serve the plugin at the root of this host too. "
-            "Point DNS here and add the host to DJANGO_ALLOWED_HOSTS."
+            "Serve the plugin at the root of this host too. Point DNS here and add the host to DJANGO_ALLOWED_HOSTS."
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)
