@@ -14,3 +14,8 @@ class SportStatsConfig(PluginConfig):
         "Get current and historical stats for NBA players and games. Always display results using markdown tables."
     )
     scopes = {"stats": "Read NBA players, teams, games and stats"}  # noqa: RUF012
+
+    def load_demo_data(self) -> str | None:
+        from .services import demo_load
+
+        return demo_load()

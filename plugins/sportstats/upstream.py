@@ -1,0 +1,84 @@
+"""Live mode: the same operations proxied to a balldontlie-compatible API, briefly cached."""
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.exceptions import NotFound
+
+from gateway.upstream import UpstreamError, upstream_get_json, upstream_timeout
+
+from .models import SOURCE_CACHE_KEY, Source, SportStatsSettings
+
+UPSTREAM_NAME = "The sport stats upstream"
+
+
+@dataclass(frozen=True)
+class Upstream:
+    url: str
+    key: str
+
+
+def _setting(name: str) -> str:
+    # Read at call time: the settings module may define it; the environment is the fallback.
+    return getattr(settings, name, None) or os.environ.get(name, "")
+
+
+def upstream_source() -> Upstream | None:
+    """Return the live API to call, or None to answer from the database (admin row first, then env)."""
+    row = cache.get(SOURCE_CACHE_KEY)
+    if row is None:
+        found = SportStatsSettings.objects.filter(pk=1).values("source", "upstream_url", "upstream_key").first()
+        row = found or {"source": Source.ENV, "upstream_url": "", "upstream_key": ""}
+        cache.set(SOURCE_CACHE_KEY, row, 60)
+    if row["source"] == Source.DATABASE:
+        return None
+    url = row["upstream_url"] or _setting("SPORTSTATS_UPSTREAM_URL")
+    if not url:
+        return None
+    return Upstream(url=url.rstrip("/"), key=row["upstream_key"] or _setting("SPORTSTATS_UPSTREAM_KEY"))
+
+
+def upstream_params(filters: dict) -> list[tuple[str, str]]:
+    """Turn validated filters into the upstream's query: lists as `name[]=`, dates as YYYY-MM-DD."""
+    params = []
+    for name, value in filters.items():
+        if value is None or value == "" or value == []:
+            continue
+        if name == "query":
+            params.append(("search", value))
+        elif isinstance(value, list):
+            params += [(f"{name}[]", str(item)) for item in value]
+        elif isinstance(value, bool):
+            params.append((name, "true" if value else "false"))
+        else:
+            params.append((name, str(value)))
+    return params
+
+
+def upstream_fetch(upstream: Upstream, path: str, filters: dict | None = None) -> dict:
+    """GET `path` from the upstream and return its JSON object; errors become 404/502/503/504."""
+    params = upstream_params(filters or {})
+    digest = hashlib.sha256(json.dumps([upstream.url, upstream.key, path, params]).encode()).hexdigest()
+    key = f"sportstats:upstream:{digest}"
+    body = cache.get(key)
+    if body is not None:
+        return body
+    headers = {"Authorization": upstream.key} if upstream.key else {}
+    total = float(_setting("SPORTSTATS_UPSTREAM_TIMEOUT") or 10)
+    with httpx.Client(timeout=upstream_timeout(connect=min(3.0, total), total=total), headers=headers) as client:
+        status, body = upstream_get_json(client, f"{upstream.url}/{path}", params=params, name=UPSTREAM_NAME)
+    if status == 404 and "/" in path:
+        raise NotFound(f"No such {path.split('/')[0].rstrip('s')}: the upstream does not know it.")
+    if status in (401, 403):
+        raise UpstreamError(f"{UPSTREAM_NAME} refused the gateway's key (HTTP {status}); tell the operator.")
+    if status >= 400 or not isinstance(body, dict):
+        raise UpstreamError(f"{UPSTREAM_NAME} answered HTTP {status} with an unexpected body.")
+    if "/" not in path and not isinstance(body.get("data"), list):
+        raise UpstreamError(f"{UPSTREAM_NAME} answered without a 'data' list.")
+    cache.set(key, body, int(_setting("SPORTSTATS_UPSTREAM_CACHE_SECONDS") or 60))
+    return body
