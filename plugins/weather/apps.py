@@ -15,3 +15,8 @@ class WeatherConfig(PluginConfig):
         "or by coordinates. Say which place and local time the answer is for."
     )
     scopes = {"weather": "Look up weather for places you ask about"}  # noqa: RUF012
+
+    def ready(self):
+        from .logs import install_key_redaction
+
+        install_key_redaction()

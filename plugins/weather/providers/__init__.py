@@ -1,0 +1,16 @@
+"""Weather providers behind one small interface; `provider_for` picks the one the settings name."""
+
+from ..conf import WeatherOptions
+from ..models import Provider
+from .base import Place, WeatherProvider
+from .openmeteo import OpenMeteo
+from .openweather import OpenWeather
+
+__all__ = ["Place", "WeatherProvider", "provider_for"]
+
+
+def provider_for(options: WeatherOptions) -> WeatherProvider:
+    """Return the provider the options select."""
+    if options.provider == Provider.OPENWEATHER:
+        return OpenWeather(options)
+    return OpenMeteo(options)
