@@ -13,6 +13,10 @@ class WeatherSettingsForm(forms.ModelForm):
         help_text="Leave blank to keep the current key. Blank everywhere: OPENWEATHER_API_KEY from the environment.",
     )
     clear_api_key = forms.BooleanField(required=False, label="Remove the stored key")
+    # Declared here to accept host names without a scheme as https (Django 6's default).
+    openweather_base_url = forms.URLField(required=False, assume_scheme="https", help_text="Blank: the environment.")
+    openmeteo_base_url = forms.URLField(required=False, assume_scheme="https", help_text="Blank: the environment.")
+    openmeteo_geocoding_url = forms.URLField(required=False, assume_scheme="https", help_text="Blank: the environment.")
 
     class Meta:
         model = WeatherSettings

@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+import httpx
 from django.core.cache import cache
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -64,9 +65,10 @@ def weather_answer(*, where: Where, units: str, kind: str, **extra) -> dict:
     key = cache_key(options, kind, where_key, units, extra)
     answer = cache.get(key)
     if answer is None:
-        provider = provider_for(options)
-        place = where.place or place_geocode(provider=provider, options=options, query=where.query)
-        data = getattr(provider, kind)(place=place, units=units, **extra)
+        with httpx.Client() as client:
+            provider = provider_for(options, client)
+            place = where.place or place_geocode(provider=provider, options=options, query=where.query)
+            data = getattr(provider, kind)(place=place, units=units, **extra)
         answer = {**data, "units": UNITS[units], "provider": provider.name}
         cache.set(key, answer, options.cache_seconds)
     return {**answer, "note": where.note}

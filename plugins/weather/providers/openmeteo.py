@@ -29,13 +29,13 @@ UNIT_PARAMS = {
 class OpenMeteo:
     name = "openmeteo"
 
-    def __init__(self, options: WeatherOptions):
+    def __init__(self, options: WeatherOptions, client: httpx.Client):
         self.options = options
+        self.client = client
         self.budget = Budget(options.timeout, NAME)
 
     def get(self, url: str, params: dict) -> dict:
-        with httpx.Client() as client:
-            status, body = self.budget.get_json(client, url, params=params)
+        status, body = self.budget.get_json(self.client, url, params=params)
         if status != 200 or not isinstance(body, dict):
             reason = body.get("reason") if isinstance(body, dict) else None
             raise UpstreamError(f"{NAME} refused the request (HTTP {status}): {reason or 'no reason given'}.")

@@ -21,8 +21,9 @@ MM_PER_INCH = 25.4
 class OpenWeather:
     name = "openweather"
 
-    def __init__(self, options: WeatherOptions):
+    def __init__(self, options: WeatherOptions, client: httpx.Client):
         self.options = options
+        self.client = client
         self.budget = Budget(options.timeout, NAME)
 
     def get(self, path: str, params: dict):
@@ -31,8 +32,7 @@ class OpenWeather:
                 "OpenWeather is selected but no API key is configured; the gateway operator must set one."
             )
         params = {**params, "appid": self.options.openweather_api_key}
-        with httpx.Client() as client:
-            status, body = self.budget.get_json(client, f"{self.options.openweather_base_url}{path}", params=params)
+        status, body = self.budget.get_json(self.client, f"{self.options.openweather_base_url}{path}", params=params)
         if status == 401:
             raise UpstreamError(KEY_REFUSED)
         if status == 404:
