@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,7 +14,16 @@ from .serializers import (
     WeatherQuerySerializer,
 )
 
-ERRORS = {status: ErrorSerializer for status in (400, 404, 502, 503, 504)}
+ERRORS = {
+    status: OpenApiResponse(ErrorSerializer, description=description)
+    for status, description in {
+        400: "Bad parameter, or no place given (ask the user where).",
+        404: "No such place: check the spelling or add a country.",
+        502: "The weather service failed or refused the gateway's key.",
+        503: "The weather service is rate-limiting; retry after Retry-After seconds.",
+        504: "The weather service did not answer in time; try again later.",
+    }.items()
+}
 
 
 def ask_where(request, query: dict) -> selectors.Where:
