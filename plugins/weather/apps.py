@@ -17,6 +17,7 @@ class WeatherConfig(PluginConfig):
     scopes = {"weather": "Look up weather for places you ask about"}  # noqa: RUF012
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the settings checks
         from .logs import install_key_redaction
 
         install_key_redaction()

@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from .conf import WeatherOptions, weather_options
 from .providers import Place, WeatherProvider, provider_for
-from .providers.base import UNITS
+from .providers.base import UNITS, now_local
 from .regions import region_place
 
 
@@ -71,7 +71,9 @@ def weather_answer(*, where: Where, units: str, kind: str, **extra) -> dict:
             data = getattr(provider, kind)(place=place, units=units, **extra)
         answer = {**data, "units": UNITS[units], "provider": provider.name}
         cache.set(key, answer, options.cache_seconds)
-    return {**answer, "note": where.note}
+    # "Now" at the place is worked out per request, so a cached answer never reports a stale local time.
+    rest = {key: value for key, value in answer.items() if key not in ("place", "utc_offset")}
+    return {"place": answer["place"], "local_time": now_local(answer["utc_offset"]), **rest, "note": where.note}
 
 
 def weather_current(*, where: Where, units: str) -> dict:

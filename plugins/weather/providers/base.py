@@ -43,10 +43,10 @@ class WeatherProvider(Protocol):
         """Return the best match for "City" or "City, Country", or None."""
 
     def current(self, *, place: Place, units: str) -> dict:
-        """Return {"place", "local_time", "current"} in the common shape."""
+        """Return {"place", "utc_offset", "current"} in the common shape (utc_offset in seconds)."""
 
     def forecast(self, *, place: Place, units: str, days: int, hourly: bool) -> dict:
-        """Return {"place", "local_time", "days", "hourly"} in the common shape."""
+        """Return {"place", "utc_offset", "days", "hourly"} in the common shape."""
 
 
 class Budget:

@@ -7,7 +7,7 @@ import httpx
 from gateway.upstream import UpstreamError
 
 from ..conf import WeatherOptions
-from .base import Budget, Place, local_iso, now_local, rounded
+from .base import Budget, Place, local_iso, rounded
 from .wmo import wmo_conditions
 
 NAME = "Open-Meteo"
@@ -83,7 +83,7 @@ class OpenMeteo:
             now = body["current"]
             return {
                 "place": place.as_dict(),
-                "local_time": now_local(offset),
+                "utc_offset": offset,
                 "current": {"observed_at": with_offset(now["time"], offset), **conditions(now, units)},
             }
         except (KeyError, TypeError, ValueError) as error:
@@ -97,7 +97,7 @@ class OpenMeteo:
         try:
             offset = int(body["utc_offset_seconds"])
             daily = body["daily"]
-            answer = {"place": place.as_dict(), "local_time": now_local(offset), "days": [], "hourly": None}
+            answer = {"place": place.as_dict(), "utc_offset": offset, "days": [], "hourly": None}
             for index, date in enumerate(daily["time"][:days]):
                 answer["days"].append(day_summary(daily, index, date, units))
             if hourly:

@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound
 from gateway.upstream import UpstreamError
 
 from ..conf import WeatherOptions
-from .base import Budget, Place, local_iso, now_local, rounded
+from .base import Budget, Place, local_iso, rounded
 
 NAME = "OpenWeather"
 KEY_REFUSED = (
@@ -75,7 +75,7 @@ class OpenWeather:
             step = conditions(body, units, rain_window="1h")
             return {
                 "place": place.as_dict(),
-                "local_time": local_iso(int(body["dt"]), offset),
+                "utc_offset": offset,
                 "current": {"observed_at": local_iso(int(body["dt"]), offset), **step},
             }
         except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -96,7 +96,7 @@ class OpenWeather:
             dates = sorted(by_date)[:days]
             return {
                 "place": place.as_dict(),
-                "local_time": now_local(offset),
+                "utc_offset": offset,
                 "days": [day_summary(date, by_date[date], units) for date in dates],
                 "hourly": [step for step in steps if step["time"][:10] in dates] if hourly else None,
             }

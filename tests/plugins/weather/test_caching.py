@@ -1,6 +1,9 @@
 """Identical asks within the cache time make one upstream call; geocoding is kept longer."""
 
 import time
+from datetime import UTC, datetime, timedelta
+
+from .conftest import LISBON_OFFSET
 
 CURRENT = "/plugins/weather/current"
 FORECAST = "/plugins/weather/forecast"
@@ -52,3 +55,13 @@ def test_errors_are_not_cached(client, openmeteo):
     openmeteo.route("/v1/forecast", forecast)
 
     assert client.get(CURRENT, {"place": "Lisbon"}).status_code == 200
+
+
+def test_local_time_is_now_at_the_place_even_from_the_cache(client, openweather):
+    answers = [client.get(CURRENT, {"place": "Lisbon"}).json() for _ in range(2)]
+
+    assert len(openweather.calls("/data/2.5/weather")) == 1
+    now = datetime.now(UTC) + timedelta(seconds=LISBON_OFFSET)
+    expected = {(now - timedelta(minutes=n)).strftime("%Y-%m-%dT%H:%M+01:00") for n in range(2)}
+    for answer in answers:
+        assert answer["local_time"] in expected
