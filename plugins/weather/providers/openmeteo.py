@@ -42,7 +42,9 @@ class OpenMeteo:
         return body
 
     def geocode(self, *, query: str) -> Place | None:
-        city, _, country = (part.strip() for part in query.partition(","))
+        # "City[, state], country": Open-Meteo searches the city name alone; the country narrows the hits.
+        parts = [part.strip() for part in query.split(",")]
+        city, country = parts[0], parts[-1] if len(parts) > 1 else ""
         params = {"name": city, "count": 10, "language": "en", "format": "json"}
         if len(country) == 2:
             params["countryCode"] = country.upper()
@@ -50,7 +52,7 @@ class OpenMeteo:
         try:
             for hit in body.get("results") or []:
                 # A country given by name ("Lisbon, Portugal") filters the hits here; the API takes codes only.
-                if len(country) > 2 and country.lower() not in (str(hit.get("country", "")).lower(),):
+                if len(country) > 2 and country.lower() != str(hit.get("country", "")).lower():
                     continue
                 return Place(
                     name=hit["name"],

@@ -107,3 +107,10 @@ def test_forecast_hourly_detail_is_three_hourly(client, openmeteo, days):
     assert all(step["time"][:10] in dates for step in steps)
     assert body["local_time"][:13] >= steps[0]["time"][:13] or body["local_time"][:10] < steps[0]["time"][:10]
     assert len(response.content) < 100_000
+
+
+def test_place_with_state_and_country_searches_the_city_in_that_country(client, openmeteo):
+    response = client.get(CURRENT, {"place": "Lisbon, Lisboa, Portugal"})
+
+    assert response.status_code == 200
+    assert openmeteo.calls("/v1/search")[0]["query"]["name"] == ["Lisbon"]
