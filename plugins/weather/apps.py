@@ -15,3 +15,9 @@ class WeatherConfig(PluginConfig):
         "or by coordinates. Say which place and local time the answer is for."
     )
     scopes = {"weather": "Look up weather for places you ask about"}  # noqa: RUF012
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the settings checks
+        from .logs import install_key_redaction
+
+        install_key_redaction()
