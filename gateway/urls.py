@@ -3,6 +3,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from . import accounts, views
+from .mcp import views as mcp_views
 from .oauth import views as oauth_views
 from .registry import PluginConfig, plugin_configs
 
@@ -29,6 +30,7 @@ def plugin_patterns(config: PluginConfig) -> tuple[list, str]:
         path("oauth/authorize", oauth_views.AuthorizationView.as_view(), name="authorize"),
         path("oauth/token", oauth_views.TokenView.as_view(), name="token"),
         path("oauth/revoke", oauth_views.RevokeTokenView.as_view(), name="revoke"),
+        path("mcp", mcp_views.endpoint, name="mcp"),
         *account_patterns,
         path("", include(config.api_urlconf)),
     ]
