@@ -132,3 +132,11 @@ def test_tool_call_keeps_the_owner_rules(client):
     result = response.json()["result"]
     assert result["isError"] is True
     assert result["content"][0]["text"].startswith("username:")
+
+
+def test_home_page_lists_mcp_and_action_urls_with_the_auth_mode(client, plugin_row):
+    plugin_row(auth_mode="oauth")
+    page = client.get("/", HTTP_HOST="localhost:8000").content.decode()
+    assert "http://localhost:8000/plugins/todo/mcp" in page
+    assert "http://localhost:8000/plugins/todo/openapi.json" in page
+    assert "OAuth (users sign in and approve)" in page
