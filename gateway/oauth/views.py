@@ -38,7 +38,8 @@ class PluginResourceMixin:
 
     def dispatch(self, request, *args, **kwargs):
         resources = request.GET.getlist("resource") + (request.POST.getlist("resource") if request.POST else [])
-        foreign = [uri for uri in resources if not resource_belongs_to_plugin(request, request.plugin, uri)]
+        # The consent form posts an empty `resource` when none was asked for.
+        foreign = [uri for uri in resources if uri and not resource_belongs_to_plugin(request, request.plugin, uri)]
         if foreign:
             description = f"The resource {foreign[0]} is not served by this plugin."
             return JsonResponse({"error": "invalid_target", "error_description": description}, status=400)

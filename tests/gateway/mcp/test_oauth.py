@@ -1,5 +1,7 @@
 """An OAuth plugin as an MCP server: the official SDK's whole OAuth chain over real HTTP, then binding."""
 
+from urllib.parse import unquote
+
 import httpx
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,7 +11,7 @@ from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
 from gateway.models import OAuthClient, Plugin
 from plugins.todo.models import Todo
 from tests.gateway.mcp.mcp_client import run_client
-from tests.oauth_flow import Browser, approve
+from tests.oauth_flow import Browser, approve, hidden_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CALLBACK = "http://localhost:3030/callback"
@@ -121,3 +123,29 @@ def test_resource_of_another_plugin_is_refused_at_authorize_and_token(live_serve
     assert authorize.json()["error"] == "invalid_target"
     token = httpx.post(f"{base}token", data={"grant_type": "authorization_code", "code": "x", "resource": foreign})
     assert token.json()["error"] == "invalid_target"
+
+
+def test_consent_form_without_a_resource_still_approves(live_server, oauth_todo):
+    """A browser posts the consent form's empty hidden `resource` field; that asks for no resource."""
+    client = OAuthClient.objects.create(
+        plugin=Plugin.objects.get(slug="todo"),
+        name="x",
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
+        redirect_uris=CALLBACK,
+    )
+    browser = Browser(live_server.url)
+    url = f"/plugins/todo/oauth/authorize?response_type=code&client_id={client.client_id}&redirect_uri={CALLBACK}"
+    response = browser.get(url)
+    login = browser.get(response.headers["location"])
+    next_url = response.headers["location"].split("next=", 1)[1]
+    signed_in = browser.post_form(
+        "/plugins/todo/accounts/login/",
+        login.text,
+        {"username": "ann", "password": "ann-password-1", "next": unquote(next_url)},
+    )
+    consent = browser.get(signed_in.headers["location"])
+    fields = {**hidden_fields(consent.text), "resource": "", "allow": "Authorize"}
+    answer = browser.post_form("/plugins/todo/oauth/authorize", consent.text, fields)
+    assert answer.status_code == 302
+    assert answer.headers["location"].startswith(CALLBACK + "?code=")
