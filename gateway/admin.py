@@ -59,6 +59,7 @@ class PluginAdmin(admin.ModelAdmin):
                     "description_for_model",
                     "contact_email",
                     "legal_info_url",
+                    "privacy_policy_url",
                 ]
             },
         ),

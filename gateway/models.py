@@ -54,6 +54,9 @@ class Plugin(models.Model):
     service_key_hint = models.CharField(max_length=12, blank=True, editable=False)
     contact_email = models.EmailField(blank=True)
     legal_info_url = models.URLField(blank=True)
+    privacy_policy_url = models.URLField(
+        blank=True, help_text="For GPT Actions (the spec's info.x-privacy-policy-url); blank = the plugin's legal page."
+    )
     custom_domain = models.CharField(
         max_length=253,
         blank=True,

@@ -11,6 +11,7 @@ from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from .manifest import plugin_url
 from .models import AuthMode, Plugin
 
+CONSEQUENTIAL = {"get": False, "delete": True}
 RENDERERS = {"json": OpenApiJsonRenderer, "yaml": OpenApiYamlRenderer}
 ERROR_SCHEMA = {
     "type": "object",
@@ -51,6 +52,8 @@ def schema_generate(request, plugin: Plugin) -> dict:
         "title": plugin.text("name_for_human"),
         "description": plugin.text("description_for_model"),
         "version": plugin.config.api_version,
+        # GPT Actions ask for a privacy policy before a GPT can be shared.
+        "x-privacy-policy-url": plugin.privacy_policy_url or plugin_url(request, plugin, "legal"),
     }
     schema["servers"] = [{"url": plugin_url(request, plugin, "base").rstrip("/")}]
     components = schema.setdefault("components", {})
@@ -67,6 +70,11 @@ def schema_generate(request, plugin: Plugin) -> dict:
     elif plugin.auth_mode != AuthMode.NONE:
         components["securitySchemes"] = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
         schema["security"] = [{"bearerAuth": []}]
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            # GPT Actions ask the user before a consequential call: never for reads, always for deletes.
+            if method in CONSEQUENTIAL:
+                operation["x-openai-isConsequential"] = CONSEQUENTIAL[method]
     if plugin.auth_mode != AuthMode.NONE:
         unauthorized = {
             "description": "Missing or invalid credentials.",

@@ -3,6 +3,8 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from . import accounts, views
+from .mcp import views as mcp_views
+from .oauth import discovery, registration
 from .oauth import views as oauth_views
 from .registry import PluginConfig, plugin_configs
 
@@ -29,6 +31,11 @@ def plugin_patterns(config: PluginConfig) -> tuple[list, str]:
         path("oauth/authorize", oauth_views.AuthorizationView.as_view(), name="authorize"),
         path("oauth/token", oauth_views.TokenView.as_view(), name="token"),
         path("oauth/revoke", oauth_views.RevokeTokenView.as_view(), name="revoke"),
+        path("oauth/register", registration.register, name="register"),
+        path("mcp", mcp_views.endpoint, name="mcp"),
+        path(".well-known/oauth-protected-resource", discovery.ProtectedResourceMetadataView.as_view()),
+        path(".well-known/oauth-protected-resource/mcp", discovery.ProtectedResourceMetadataView.as_view()),
+        path(".well-known/oauth-authorization-server", discovery.authorization_server_metadata),
         *account_patterns,
         path("", include(config.api_urlconf)),
     ]
@@ -41,5 +48,11 @@ urlpatterns = [
     *account_patterns,
     path("accounts/logout/", LogoutView.as_view(next_page="home"), name="logout"),
     path("account/", accounts.account, name="account"),
+    # Path mode's discovery documents, where RFC 9728/8414 clients look for a path-suffixed identifier.
+    path(
+        ".well-known/oauth-protected-resource/plugins/<slug:slug>/mcp",
+        discovery.ProtectedResourceMetadataView.as_view(),
+    ),
+    path(".well-known/oauth-authorization-server/plugins/<slug:slug>", discovery.authorization_server_metadata),
     *[path(f"plugins/{config.slug}/", include(plugin_patterns(config))) for config in plugin_configs()],
 ]

@@ -59,6 +59,8 @@ def home(request):
             "path_base": plugin_url(request, plugin, "base"),
             "manifest": plugin_url(request, plugin, "manifest"),
             "openapi": plugin_url(request, plugin, "openapi-yaml"),
+            "action_spec": plugin_url(request, plugin, "openapi-json"),
+            "mcp": plugin_url(request, plugin, "mcp"),
             "host_base": plugin_host_base_url(
                 scheme=request.scheme, port=split_domain_port(request.get_host())[1], plugin=plugin
             ),

@@ -8,6 +8,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as dot_views
 
+from .resources import resource_belongs_to_plugin
+
 
 class JSONBodyMixin:
     """Accept a JSON body where DOT reads a form: the platform's plugin flow posts JSON to the token URL."""
@@ -31,7 +33,20 @@ class JSONBodyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class AuthorizationView(dot_views.AuthorizationView):
+class PluginResourceMixin:
+    """Refuse an RFC 8707 `resource` outside this plugin; DOT then binds the grant and token to it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        resources = request.GET.getlist("resource") + (request.POST.getlist("resource") if request.POST else [])
+        # The consent form posts an empty `resource` when none was asked for.
+        foreign = [uri for uri in resources if uri and not resource_belongs_to_plugin(request, request.plugin, uri)]
+        if foreign:
+            description = f"The resource {foreign[0]} is not served by this plugin."
+            return JsonResponse({"error": "invalid_target", "error_description": description}, status=400)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AuthorizationView(PluginResourceMixin, dot_views.AuthorizationView):
     """Sign in (on this plugin's host), then approve or deny on the consent page."""
 
     template_name = "oauth/consent.html"
@@ -42,7 +57,7 @@ class AuthorizationView(dot_views.AuthorizationView):
 
 # Machine-to-machine endpoints (client-authenticated, no cookies): CSRF does not apply, as in DOT.
 @method_decorator(csrf_exempt, name="dispatch")
-class TokenView(JSONBodyMixin, dot_views.TokenView):
+class TokenView(JSONBodyMixin, PluginResourceMixin, dot_views.TokenView):
     pass
 
 

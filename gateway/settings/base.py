@@ -198,4 +198,10 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_EXPIRE_SECONDS": int(os.environ.get("GATEWAY_REFRESH_TOKEN_SECONDS", str(90 * 24 * 3600))),
     "ROTATE_REFRESH_TOKEN": True,
     "REQUEST_APPROVAL_PROMPT": "force",
+    # PKCE S256 only (plain refused), as the per-plugin metadata advertises.
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    # A token bound (RFC 8707) to <plugin base>/mcp is good for that plugin's API too, and nowhere else.
+    "RESOURCE_SERVER_TOKEN_RESOURCE_VALIDATOR": "gateway.oauth.resources.audience_allows",
 }
+# Anonymous dynamic client registrations (MCP clients) allowed per address, plugin and hour.
+GATEWAY_DCR_PER_HOUR = int(os.environ.get("GATEWAY_DCR_PER_HOUR", "20"))

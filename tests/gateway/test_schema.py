@@ -78,7 +78,12 @@ def test_the_spec_is_generated_once_then_served_from_the_cache(client, plugin_ro
 def test_spec_title_and_description_follow_the_operator_texts(client, plugin_row):
     plugin_row("todo", description_for_model="Custom model text.")
     info = spec(client)["info"]
-    assert info == {"title": "TODO List", "description": "Custom model text.", "version": "1.0.0"}
+    assert info == {
+        "title": "TODO List",
+        "description": "Custom model text.",
+        "version": "1.0.0",
+        "x-privacy-policy-url": "http://testserver/plugins/todo/legal",
+    }
 
 
 def test_every_documented_todo_operation_behaves_as_documented(client):

@@ -1,0 +1,140 @@
+"""JSON-RPC over Streamable HTTP, validated and shaped by the official `mcp_types` package.
+
+Stateless: no session id, every POST carries one message. Handshake revisions (initialize, then the
+MCP-Protocol-Version header) and the 2026-07-28 per-request envelope (server/discover, `_meta`,
+Mcp-Method/Mcp-Name headers) share one dispatcher.
+"""
+
+import base64
+import binascii
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mcp_types as types
+from mcp_types import jsonrpc
+from mcp_types.methods import parse_client_request, serialize_server_result
+from pydantic import ValidationError
+
+HANDSHAKE_VERSIONS = ("2025-03-26", "2025-06-18", "2025-11-25")
+MODERN_VERSIONS = ("2026-07-28",)
+SUPPORTED_VERSIONS = (*HANDSHAKE_VERSIONS, *MODERN_VERSIONS)
+# The transport spec: a request without the header is read as this revision.
+VERSION_WITHOUT_HEADER = "2025-03-26"
+NAME_HEADER_METHODS = {"tools/call": "name"}
+BASE64_HEADER = re.compile(r"^=\?base64\?(?P<payload>.*)\?=$")
+
+
+class ProtocolError(Exception):
+    """A JSON-RPC error answer; `status` is the HTTP status it travels with."""
+
+    def __init__(self, code: int, message: str, *, status: int = 400, data=None):
+        super().__init__(message)
+        self.code, self.message, self.status, self.data = code, message, status, data
+
+
+@dataclass(frozen=True)
+class Server:
+    """What one plugin's MCP server offers: its identity and its tools."""
+
+    info: types.Implementation
+    instructions: str
+    list_tools: Callable[[], list[types.Tool]]
+    call_tool: Callable[[str, dict], types.CallToolResult]
+
+
+def unsupported_version(requested) -> ProtocolError:
+    return ProtocolError(
+        jsonrpc.UNSUPPORTED_PROTOCOL_VERSION,
+        f"Unsupported protocol version {requested!r}; this server speaks {', '.join(SUPPORTED_VERSIONS)}.",
+        data={"supported": list(SUPPORTED_VERSIONS), "requested": str(requested)},
+    )
+
+
+def header_value(raw: str | None) -> str | None:
+    """Decode an Mcp-Name style header (plain ASCII, or =?base64?...?= for anything else)."""
+    match = BASE64_HEADER.match(raw or "")
+    if not match:
+        return raw
+    try:
+        return base64.b64decode(match["payload"], validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def request_version(method: str, params: dict | None, headers) -> str:
+    """Return the revision a request is to be read in, or raise for an unknown or inconsistent one."""
+    if method == "initialize":
+        offered = (params or {}).get("protocolVersion")
+        # Answer with the client's revision when we speak it, else our newest (the client decides).
+        return offered if offered in HANDSHAKE_VERSIONS else HANDSHAKE_VERSIONS[-1]
+    version = headers.get("mcp-protocol-version") or VERSION_WITHOUT_HEADER
+    if version not in SUPPORTED_VERSIONS:
+        raise unsupported_version(version)
+    if version in MODERN_VERSIONS:
+        meta = (params or {}).get("_meta")
+        if not isinstance(meta, dict) or types.CLIENT_CAPABILITIES_META_KEY not in meta:
+            raise ProtocolError(
+                jsonrpc.INVALID_PARAMS, "params._meta must carry the protocol version and capabilities."
+            )
+        if meta.get(types.PROTOCOL_VERSION_META_KEY) != version:
+            raise ProtocolError(jsonrpc.HEADER_MISMATCH, "MCP-Protocol-Version does not match params._meta.")
+        if headers.get("mcp-method") != method:
+            raise ProtocolError(jsonrpc.HEADER_MISMATCH, "Mcp-Method does not match the request's method.")
+        name_key = NAME_HEADER_METHODS.get(method)
+        if name_key and header_value(headers.get("mcp-name")) != (params or {}).get(name_key):
+            raise ProtocolError(jsonrpc.HEADER_MISMATCH, f"Mcp-Name does not match params.{name_key}.")
+    return version
+
+
+def method_not_found(method: str, modern: bool) -> ProtocolError:
+    # Handshake-era clients may read a 404 as "session expired"; the 2026 transport maps it to 404.
+    return ProtocolError(jsonrpc.METHOD_NOT_FOUND, f"Method not found: {method}", status=404 if modern else 200)
+
+
+def capabilities() -> types.ServerCapabilities:
+    return types.ServerCapabilities(tools=types.ToolsCapability(list_changed=False))
+
+
+def result_for(server: Server, version: str, request, modern: bool) -> types.Result:
+    """Answer one validated request."""
+    if isinstance(request, types.InitializeRequest):
+        return types.InitializeResult(
+            protocol_version=version,
+            capabilities=capabilities(),
+            server_info=server.info,
+            instructions=server.instructions,
+        )
+    if isinstance(request, types.DiscoverRequest):
+        return types.DiscoverResult(
+            supported_versions=list(SUPPORTED_VERSIONS), capabilities=capabilities(), instructions=server.instructions
+        )
+    if isinstance(request, types.PingRequest):
+        return types.EmptyResult()
+    if isinstance(request, types.ListToolsRequest):
+        return types.ListToolsResult(tools=server.list_tools())
+    if isinstance(request, types.CallToolRequest):
+        return server.call_tool(request.params.name, request.params.arguments or {})
+    raise method_not_found(request.method, modern)
+
+
+def answer(server: Server, message: jsonrpc.JSONRPCRequest, headers) -> dict:
+    """Return the JSON-RPC result of one request (raises ProtocolError)."""
+    version = request_version(message.method, message.params, headers)
+    modern = version in MODERN_VERSIONS
+    try:
+        request = parse_client_request(message.method, version, message.params)
+    except KeyError:
+        raise method_not_found(message.method, modern) from None
+    except ValidationError as exc:
+        details = "; ".join(f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors())
+        raise ProtocolError(
+            jsonrpc.INVALID_PARAMS, f"Invalid params: {details}", status=400 if modern else 200
+        ) from None
+    result = result_for(server, version, request, modern)
+    if modern:
+        result.meta = {**(result.meta or {}), types.SERVER_INFO_META_KEY: server.info.model_dump(mode="json")}
+        if isinstance(result, types.EmptyResult):
+            result.result_type = "complete"
+    data = result.model_dump(by_alias=True, mode="json", exclude_none=True)
+    return serialize_server_result(message.method, version, data)

@@ -1,0 +1,112 @@
+"""MCP tools derived from a plugin's cached OpenAPI document, so tools and spec cannot drift."""
+
+import json
+from dataclasses import dataclass, field
+
+from mcp_types import Tool, ToolAnnotations
+
+from ..schema import schema_document
+
+PARAMETER_LOCATIONS = ("path", "query")
+# readOnly / destructive / idempotent hints by HTTP method (POST adds, PUT and PATCH overwrite).
+METHOD_HINTS = {
+    "get": (True, False, True),
+    "post": (False, False, False),
+    "put": (False, True, True),
+    "patch": (False, True, False),
+    "delete": (False, True, True),
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One documented operation: where to send a tool call and which arguments go where."""
+
+    name: str
+    method: str
+    path: str
+    description: str
+    path_params: tuple[str, ...] = ()
+    query_params: tuple[str, ...] = ()
+    input_schema: dict = field(default_factory=dict)
+    output_schema: dict | None = None
+
+    def tool(self) -> Tool:
+        read_only, destructive, idempotent = METHOD_HINTS.get(self.method, (False, True, False))
+        annotations = ToolAnnotations(
+            read_only_hint=read_only,
+            destructive_hint=None if read_only else destructive,
+            idempotent_hint=None if read_only else idempotent,
+        )
+        return Tool(
+            name=self.name,
+            description=self.description,
+            input_schema=self.input_schema,
+            output_schema=self.output_schema,
+            annotations=annotations,
+        )
+
+
+def resolve_refs(node, components: dict, depth: int = 0):
+    """Inline `#/components/schemas/...` references (our schemas are small and not recursive)."""
+    if depth > 20:
+        raise ValueError("The OpenAPI schema nests references too deeply to become a tool schema.")
+    if isinstance(node, list):
+        return [resolve_refs(item, components, depth + 1) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        target = components.get(ref.rsplit("/", 1)[1], {})
+        return resolve_refs({**target, **{k: v for k, v in node.items() if k != "$ref"}}, components, depth + 1)
+    return {key: resolve_refs(value, components, depth + 1) for key, value in node.items()}
+
+
+def operation_from_spec(path: str, method: str, spec_operation: dict, components: dict) -> Operation:
+    """Merge path/query parameters and the JSON body's properties into one input object."""
+    properties, required = {}, []
+    located = {location: [] for location in PARAMETER_LOCATIONS}
+    for parameter in resolve_refs(spec_operation.get("parameters", []), components):
+        if parameter.get("in") not in PARAMETER_LOCATIONS:
+            continue
+        name = parameter["name"]
+        located[parameter["in"]].append(name)
+        schema = dict(parameter.get("schema", {}))
+        if parameter.get("description"):
+            schema["description"] = parameter["description"]
+        properties[name] = schema
+        if parameter.get("required"):
+            required.append(name)
+    body = spec_operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+    if body:
+        body = resolve_refs(body, components)
+        for name, schema in body.get("properties", {}).items():
+            # A parameter keeps its name if a body property repeats it (none of our plugins does that).
+            properties.setdefault(name, schema)
+        required += [name for name in body.get("required", []) if name not in required]
+    input_schema = {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+    ok = spec_operation.get("responses", {}).get("200", {})
+    output = resolve_refs(ok.get("content", {}).get("application/json", {}).get("schema"), components)
+    return Operation(
+        name=spec_operation["operationId"],
+        method=method,
+        path=path,
+        description=(spec_operation.get("description") or spec_operation.get("summary") or "").strip(),
+        path_params=tuple(located["path"]),
+        query_params=tuple(located["query"]),
+        input_schema=input_schema,
+        output_schema=output if isinstance(output, dict) and output.get("type") == "object" else None,
+    )
+
+
+def plugin_operations(request, plugin) -> dict[str, Operation]:
+    """Return the plugin's operations by operationId, from the same cached document the spec URL serves."""
+    spec = json.loads(schema_document(request, plugin, "json"))
+    components = spec.get("components", {}).get("schemas", {})
+    operations = {}
+    for path, methods in spec.get("paths", {}).items():
+        for method, spec_operation in methods.items():
+            if method in METHOD_HINTS and "operationId" in spec_operation:
+                operation = operation_from_spec(path, method, spec_operation, components)
+                operations[operation.name] = operation
+    return operations

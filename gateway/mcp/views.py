@@ -1,0 +1,93 @@
+"""The Streamable HTTP endpoint at <plugin base>/mcp: one JSON-RPC message per POST, JSON answers."""
+
+import json
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from mcp_types import jsonrpc
+from pydantic import ValidationError
+from rest_framework import exceptions
+from rest_framework.request import Request
+
+from ..auth import InsufficientScope, PluginAuthentication
+from ..errors import error_body
+from ..models import AuthMode
+from ..oauth.resources import protected_resource_metadata_url
+from .protocol import ProtocolError, answer
+from .server import plugin_server
+
+
+def rpc_error(message_id, error: ProtocolError) -> JsonResponse:
+    body = {"jsonrpc": "2.0", "id": message_id, "error": {"code": error.code, "message": error.message}}
+    if error.data is not None:
+        body["error"]["data"] = error.data
+    return JsonResponse(body, status=error.status or 200)
+
+
+def origin_allowed(request) -> bool:
+    """Refuse browsers on other sites (DNS rebinding): no Origin, our own, or a configured platform."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin == own or origin in settings.CORS_ALLOWED_ORIGINS
+
+
+def auth_challenge(request, exc: exceptions.APIException | None) -> HttpResponse:
+    """Answer 401 (or 403 for a missing scope) with the Bearer challenge MCP clients follow."""
+    plugin = request.plugin
+    params = []
+    if plugin.auth_mode == AuthMode.OAUTH:
+        params.append(f'resource_metadata="{protected_resource_metadata_url(request, plugin)}"')
+        params.append(f'scope="{" ".join(plugin.config.scopes)}"')
+    if isinstance(exc, InsufficientScope):
+        status, params = 403, ['error="insufficient_scope"', *params]
+    else:
+        status = 401
+        if exc is not None:
+            params.insert(0, 'error="invalid_token"')
+    message = str(exc.detail) if exc is not None else "Send 'Authorization: Bearer <token>' to use this MCP server."
+    response = JsonResponse(
+        error_body("unauthorized" if status == 401 else "insufficient_scope", message), status=status
+    )
+    response["WWW-Authenticate"] = "Bearer " + ", ".join(params) if params else "Bearer"
+    return response
+
+
+def authenticate(request) -> HttpResponse | None:
+    """Check credentials the way the plugin's API does; return a challenge when they do not pass."""
+    if request.plugin.auth_mode == AuthMode.NONE:
+        return None
+    try:
+        result = PluginAuthentication().authenticate(Request(request))
+    except exceptions.APIException as exc:
+        return auth_challenge(request, exc)
+    return auth_challenge(request, None) if result is None else None
+
+
+@csrf_exempt
+def endpoint(request):
+    """Answer one MCP message. GET has no server-initiated stream here, so it answers 405."""
+    if request.method != "POST":
+        response = JsonResponse(error_body("method_not_allowed", "POST one JSON-RPC message."), status=405)
+        response["Allow"] = "POST"
+        return response
+    if not origin_allowed(request):
+        return JsonResponse(error_body("forbidden", "This Origin may not call the MCP server."), status=403)
+    challenge = authenticate(request)
+    if challenge is not None:
+        return challenge
+    try:
+        message = jsonrpc.jsonrpc_message_adapter.validate_python(json.loads(request.body), by_name=False)
+    except ValueError as exc:
+        code = jsonrpc.INVALID_REQUEST if isinstance(exc, ValidationError) else jsonrpc.PARSE_ERROR
+        return rpc_error(None, ProtocolError(code, "Send one JSON-RPC 2.0 message as a JSON object."))
+    if not isinstance(message, jsonrpc.JSONRPCRequest):
+        # Notifications and responses need no answer.
+        return HttpResponse(status=202)
+    try:
+        result = answer(plugin_server(request), message, request.headers)
+    except ProtocolError as exc:
+        return rpc_error(message.id, exc)
+    return JsonResponse({"jsonrpc": "2.0", "id": message.id, "result": result})

@@ -1,0 +1,142 @@
+"""The /mcp transport rules, checked on the wire: versions, headers, Origin, methods, host mode."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+URL = "/plugins/todo/mcp"
+
+
+def rpc(client, method, params=None, *, message_id=1, url=URL, **headers):
+    body = {"jsonrpc": "2.0", "method": method}
+    if message_id is not None:
+        body["id"] = message_id
+    if params is not None:
+        body["params"] = params
+    return client.post(url, body, content_type="application/json", headers=headers)
+
+
+def initialize(client, version, **headers):
+    params = {"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+    return rpc(client, "initialize", params, **headers)
+
+
+@pytest.mark.parametrize("version", ["2025-06-18", "2025-11-25"])
+def test_initialize_answers_the_clients_revision(client, version):
+    response = initialize(client, version)
+    assert response.status_code == 200
+    result = response.json()["result"]
+    assert result["protocolVersion"] == version
+    assert result["serverInfo"] == {"name": "todo", "title": "TODO List", "version": "1.0.0"}
+    assert result["capabilities"]["tools"] == {"listChanged": False}
+    assert "username" in result["instructions"]
+
+
+def test_initialize_with_an_unknown_revision_offers_the_newest(client):
+    assert initialize(client, "2099-01-01").json()["result"]["protocolVersion"] == "2025-11-25"
+
+
+def test_unknown_protocol_version_header_is_400(client):
+    response = rpc(client, "tools/list", headers={}, **{"MCP-Protocol-Version": "1999-01-01"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == -32022
+    assert "2025-06-18" in error["data"]["supported"]
+
+
+def test_ping_and_tools_list_on_2025_06_18(client):
+    assert rpc(client, "ping", **{"MCP-Protocol-Version": "2025-06-18"}).json()["result"] == {}
+    tools = rpc(client, "tools/list", **{"MCP-Protocol-Version": "2025-06-18"}).json()["result"]["tools"]
+    get_todos = next(tool for tool in tools if tool["name"] == "getTodos")
+    assert get_todos["annotations"]["readOnlyHint"] is True
+    assert get_todos["inputSchema"]["properties"]["username"]["type"] == "string"
+
+
+def test_modern_request_must_match_its_headers(client):
+    meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
+    ok = rpc(
+        client, "tools/list", {"_meta": meta}, **{"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/list"}
+    )
+    assert ok.status_code == 200
+    assert ok.json()["result"]["resultType"] == "complete"
+    mismatch = rpc(
+        client, "tools/list", {"_meta": meta}, **{"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call"}
+    )
+    assert mismatch.status_code == 400
+    assert mismatch.json()["error"]["code"] == -32020
+
+
+def test_unknown_method(client):
+    response = rpc(client, "resources/list", **{"MCP-Protocol-Version": "2025-11-25"})
+    assert response.json()["error"]["code"] == -32601
+
+
+def test_notification_is_accepted_without_a_body(client):
+    response = rpc(client, "notifications/initialized", message_id=None, **{"MCP-Protocol-Version": "2025-11-25"})
+    assert response.status_code == 202
+    assert response.content == b""
+
+
+def test_get_is_405(client):
+    response = client.get(URL, headers={"Accept": "text/event-stream"})
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+def test_foreign_origin_is_refused(client):
+    assert initialize(client, "2025-11-25", Origin="https://evil.example").status_code == 403
+    assert initialize(client, "2025-11-25", Origin="http://testserver").status_code == 200
+    assert initialize(client, "2025-11-25", Origin="https://chatgpt.com").status_code == 200
+
+
+def test_malformed_body_is_a_parse_error(client):
+    response = client.post(URL, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32700
+
+
+def test_invalid_params_name_the_field(client):
+    response = rpc(client, "tools/call", {"arguments": {}}, **{"MCP-Protocol-Version": "2025-11-25"})
+    assert response.json()["error"]["code"] == -32602
+    assert "name" in response.json()["error"]["message"]
+
+
+def test_host_mode_serves_the_same_tools(client):
+    response = rpc(
+        client,
+        "tools/call",
+        {"name": "addTodo", "arguments": {"username": "hz", "todo": "x"}},
+        url="/mcp",
+        HOST="todo.localhost",
+        **{"MCP-Protocol-Version": "2025-11-25"},
+    )
+    assert response.status_code == 200
+    assert response.json()["result"]["structuredContent"] == {"status": "success", "todo": "x"}
+    listed = client.get("/plugins/todo/todos/hz")
+    assert listed.json() == {"todos": ["x"]}
+
+
+def test_service_mode_challenges_without_a_key(client, plugin_row):
+    plugin_row(auth_mode="service_http")
+    response = initialize(client, "2025-11-25")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_tool_call_keeps_the_owner_rules(client):
+    response = rpc(
+        client,
+        "tools/call",
+        {"name": "getTodos", "arguments": {"username": "bad name!"}},
+        **{"MCP-Protocol-Version": "2025-11-25"},
+    )
+    result = response.json()["result"]
+    assert result["isError"] is True
+    assert result["content"][0]["text"].startswith("username:")
+
+
+def test_home_page_lists_mcp_and_action_urls_with_the_auth_mode(client, plugin_row):
+    plugin_row(auth_mode="oauth")
+    page = client.get("/", HTTP_HOST="localhost:8000").content.decode()
+    assert "http://localhost:8000/plugins/todo/mcp" in page
+    assert "http://localhost:8000/plugins/todo/openapi.json" in page
+    assert "OAuth (users sign in and approve)" in page
