@@ -1,0 +1,75 @@
+"""Measure how the machine's CPU time splits between the load generator, gunicorn and PostgreSQL.
+
+Usage: `python bench/cpu.py snapshot > before.json`, run the load, then
+`python bench/cpu.py diff before.json` prints each group's share of all cores over the interval.
+Linux only: it reads /proc.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+GROUPS = ("loadgen", "gunicorn", "postgres", "other")
+
+
+def process_group(pid: str) -> str:
+    """Name the group a process belongs to from its command line."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        comm = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "other"
+    if comm == "wrk" or "bench/loadgen.py" in cmdline:
+        return "loadgen"
+    if "gunicorn" in cmdline:
+        return "gunicorn"
+    if comm.startswith("postgres") or cmdline.startswith("postgres"):
+        return "postgres"
+    return "other"
+
+
+def process_ticks(pid: str) -> int:
+    """Return the user+system clock ticks a process has used so far (0 if it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    fields = stat.rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+
+
+def snapshot() -> dict:
+    """Return ticks per process and the machine's total ticks (all cores, idle included)."""
+    procs = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            procs[entry] = [process_group(entry), process_ticks(entry)]
+    total = sum(int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:])
+    return {"total": total, "procs": procs}
+
+
+def diff(before: dict, after: dict) -> dict[str, float]:
+    """Return each group's share (percent of all cores) between two snapshots."""
+    elapsed = after["total"] - before["total"] or 1
+    shares = dict.fromkeys(GROUPS, 0.0)
+    for pid, (group, ticks) in after["procs"].items():
+        previous = before["procs"].get(pid, [group, 0])[1]
+        shares[group] += max(ticks - previous, 0)
+    shares = {group: 100.0 * ticks / elapsed for group, ticks in shares.items()}
+    shares["idle"] = max(100.0 - sum(shares.values()), 0.0)
+    return shares
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["snapshot"]:
+        json.dump(snapshot(), sys.stdout)
+    elif sys.argv[1:2] == ["diff"] and len(sys.argv) == 3:
+        shares = diff(json.loads(Path(sys.argv[2]).read_text()), snapshot())
+        print(" ".join(f"{group}={share:.0f}%" for group, share in shares.items()))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
