@@ -26,9 +26,10 @@ bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '0.0.0.0')}:
 # Requests are short and CPU-bound in Python (PostgreSQL answers in well under a millisecond), so
 # about one process per core plus one to cover the moments a worker waits on the database.
 workers = env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1)
-# gthread lets a worker keep serving while one of its threads waits on a slow upstream (weather,
-# live sports): a sync worker would be blocked for the whole upstream call. See bench/RESULTS.md.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# sync, not gthread: drf-spectacular's schema generation is not thread-safe (its issues #1122,
+# #1123), and concurrent first requests for openapi.json failed with 500s under gthread in the
+# benchmark. gthread would let a worker keep serving while a thread waits on a slow upstream.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 # Gunicorn silently turns `sync` into `gthread` when threads > 1, so threads default to 1 for sync.
 threads = env_int("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1)
 

@@ -6,6 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export BENCH_DURATION="${BENCH_DURATION:-10}" BENCH_WARMUP="${BENCH_WARMUP:-2}"
 export BENCH_ENDPOINTS="${BENCH_ENDPOINTS:-todos_get manifest}"
 STAMP="$(date +%Y%m%d-%H%M%S)"
+mkdir -p bench/out
 for class in ${MATRIX_CLASSES:-sync gthread}; do
     for workers in ${MATRIX_WORKERS:-2 3 4 5}; do
         echo "== $class x $workers"

@@ -5,10 +5,13 @@
 # seeds todos, drives four endpoints with wrk (or bench/loadgen.py when wrk is unavailable),
 # stops gunicorn, and prints a summary. Raw output goes to bench/out/ (gitignored).
 #
-# Knobs (environment): BENCH_DATABASE_URL, BENCH_DURATION (15, seconds), BENCH_CONNECTIONS (32),
-# BENCH_THREADS (2), BENCH_WARMUP (3, seconds), BENCH_ENDPOINTS (names below, space-separated),
-# BENCH_LABEL (a name for this run's output folder), BENCH_WSGI_APP (bench/experiment_wsgi.py);
-# GUNICORN_* as in gunicorn.conf.py.
+# Knobs (environment), defaults in brackets:
+#   BENCH_DATABASE_URL [postgres://postgres@127.0.0.1:5432/gw_benchdb]  dropped and recreated!
+#   BENCH_DURATION [15] and BENCH_WARMUP [3] seconds, BENCH_CONNECTIONS [32], BENCH_THREADS [2]
+#   BENCH_ENDPOINTS [todos_get todos_post manifest openapi]
+#   BENCH_QUIET_MAX [10] %, BENCH_QUIET_WAIT [120] s: wait for other jobs on a shared machine
+#   BENCH_LABEL: the output folder's name; BENCH_WSGI_APP: see bench/experiment_wsgi.py
+#   GUNICORN_*: as in gunicorn.conf.py
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -73,7 +76,7 @@ stop_gunicorn() {
     kill -TERM "$GUNICORN_PID" 2>/dev/null || true
     wait "$GUNICORN_PID" 2>/dev/null || true
 }
-trap stop_gunicorn EXIT
+trap stop_gunicorn EXIT INT TERM
 
 BASE="http://127.0.0.1:$PORT/plugins/todo"
 for _ in $(seq 1 60); do
@@ -113,6 +116,26 @@ drive() {  # drive <endpoint> <duration> <output file>
     fi
 }
 
+# The machine may be shared: wait (bounded) until other processes use little CPU before each run,
+# and report their share next to every result either way.
+QUIET_MAX="${BENCH_QUIET_MAX:-10}"
+QUIET_WAIT="${BENCH_QUIET_WAIT:-120}"
+export BENCH_DB_NAME="${DB_URL##*/}"
+wait_for_quiet() {
+    local deadline=$((SECONDS + QUIET_WAIT)) other
+    while :; do
+        "$PY" bench/cpu.py snapshot >"$OUT/quiet.json"
+        sleep 2
+        other="$("$PY" bench/cpu.py other "$OUT/quiet.json")"
+        [ "$other" -le "$QUIET_MAX" ] && return 0
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            echo "still busy (other=$other%) after ${QUIET_WAIT}s; measuring anyway" >&2
+            return 0
+        fi
+        sleep 3
+    done
+}
+
 SUMMARY="$OUT/summary.txt"
 {
     echo "workers=${GUNICORN_WORKERS:-default} class=${GUNICORN_WORKER_CLASS:-default}" \
@@ -121,6 +144,7 @@ SUMMARY="$OUT/summary.txt"
     printf '%-11s %10s %9s %9s %7s  %s\n' endpoint "req/s" p50 p99 non2xx "cpu (share of all cores)"
 } >"$SUMMARY"
 for endpoint in $ENDPOINTS; do
+    wait_for_quiet
     drive "$endpoint" "$WARMUP" "$OUT/$endpoint.warmup.txt"
     # The CPU split is sampled inside the run (from 1 s in to 1 s before the end) because the load
     # generator's own CPU time is only readable while it is still running.
