@@ -55,8 +55,10 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # The worker heartbeat file: on tmpfs where there is one, as disk-backed /tmp can stall in containers.
-if os.path.isdir("/dev/shm"):
-    worker_tmp_dir = "/dev/shm"
+# gunicorn only creates short-lived unlinked files there, so a shared tmpfs is fine.
+SHM = "/dev/shm"  # noqa: S108
+if os.path.isdir(SHM):
+    worker_tmp_dir = SHM
 
 # Trust X-Forwarded-* only from the proxy in front (Django decides separately: GATEWAY_TRUST_PROXY).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
