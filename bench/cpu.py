@@ -51,19 +51,25 @@ def snapshot() -> dict:
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             procs[entry] = [process_group(entry), process_ticks(entry)]
-    total = sum(int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:])
-    return {"total": total, "procs": procs}
+    # The machine's first /proc/stat line: user nice system idle iowait irq softirq steal ...
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return {"total": sum(ticks), "idle": ticks[3] + ticks[4], "procs": procs}
 
 
 def diff(before: dict, after: dict) -> dict[str, float]:
-    """Return each group's share (percent of all cores) between two snapshots."""
+    """Return each group's share (percent of all cores) between two snapshots.
+
+    "other" is whatever the machine did that our groups did not (other jobs, the kernel, processes
+    that exited in between), so the shares always add up to 100.
+    """
     elapsed = after["total"] - before["total"] or 1
-    shares = dict.fromkeys(GROUPS, 0.0)
+    ours = dict.fromkeys(GROUPS[:-1], 0)
     for pid, (group, ticks) in after["procs"].items():
-        previous = before["procs"].get(pid, [group, 0])[1]
-        shares[group] += max(ticks - previous, 0)
-    shares = {group: 100.0 * ticks / elapsed for group, ticks in shares.items()}
-    shares["idle"] = max(100.0 - sum(shares.values()), 0.0)
+        if group in ours:
+            ours[group] += max(ticks - before["procs"].get(pid, [group, 0])[1], 0)
+    shares = {group: 100.0 * ticks / elapsed for group, ticks in ours.items()}
+    shares["idle"] = 100.0 * (after["idle"] - before["idle"]) / elapsed
+    shares["other"] = max(100.0 - sum(shares.values()), 0.0)
     return shares
 
 

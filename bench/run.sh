@@ -141,7 +141,8 @@ SUMMARY="$OUT/summary.txt"
     echo "workers=${GUNICORN_WORKERS:-default} class=${GUNICORN_WORKER_CLASS:-default}" \
         "threads=${GUNICORN_THREADS:-default} loadgen=$LOADGEN -t$THREADS -c$CONNECTIONS -d${DURATION}s" \
         "app=${BENCH_WSGI_APP:-gateway.wsgi:application} $(env | grep -E '^BENCH_(NO|CACHE)_' | tr '\n' ' ')"
-    printf '%-11s %10s %9s %9s %7s  %s\n' endpoint "req/s" p50 p99 non2xx "cpu (share of all cores)"
+    printf '%-11s %9s %9s %9s %6s %9s  %s\n' endpoint "req/s" p50 p99 non2xx "req/cpu-s" \
+        "cpu (share of all $(nproc) cores)"
 } >"$SUMMARY"
 for endpoint in $ENDPOINTS; do
     wait_for_quiet
@@ -159,7 +160,14 @@ for endpoint in $ENDPOINTS; do
     p50="$(awk '$1 == "50%" {print $2}' "$OUT/$endpoint.txt")"
     p99="$(awk '$1 == "99%" {print $2}' "$OUT/$endpoint.txt")"
     non2xx="$(awk '/Non-2xx/ {print $NF}' "$OUT/$endpoint.txt")"
-    printf '%-11s %10s %9s %9s %7s  %s\n' "$endpoint" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu" >>"$SUMMARY"
+    # Requests per CPU-second spent by gunicorn + PostgreSQL: comparable even when other jobs
+    # share the machine, unlike req/s.
+    per_cpu="$(echo "$cpu" | awk -v rps="$rps" -v cores="$(nproc)" '{
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); share[kv[1]] = kv[2] + 0 }
+        used = (share["gunicorn"] + share["postgres"]) * cores / 100
+        printf "%.0f", (used > 0 ? rps / used : 0) }')"
+    printf '%-11s %9s %9s %9s %6s %9s  %s\n' "$endpoint" "$rps" "$p50" "$p99" "${non2xx:-0}" "$per_cpu" "$cpu" \
+        >>"$SUMMARY"
 done
 
 stop_gunicorn
