@@ -23,8 +23,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '0.0.0.0')}:{env_int('PORT', 8000)}"  # noqa: S104
 
-# Requests are short and CPU-bound in Python (PostgreSQL answers in well under a millisecond), so
-# about one process per core plus one to cover the moments a worker waits on the database.
+# Requests are CPU-bound in Python (~1.5 ms each): 2 to 5 workers gave the same throughput on 2
+# cores (bench/RESULTS.md). One per core plus one covers a worker waiting on the DB or an upstream.
 workers = env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1)
 # sync, not gthread: drf-spectacular's schema generation is not thread-safe (its issues #1122,
 # #1123), and concurrent first requests for openapi.json failed with 500s under gthread in the
@@ -49,7 +49,7 @@ max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 10_000)
 # because nothing opens a database connection at import time.
 preload_app = env_bool("GUNICORN_PRELOAD", True)
 
-# Access logs cost about a tenth of the throughput; a reverse proxy usually logs requests anyway.
+# Off by default: the reverse proxy in front logs requests, and each line costs a worker CPU.
 accesslog = "-" if env_bool("GUNICORN_ACCESS_LOG", False) else None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
