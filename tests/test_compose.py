@@ -1,0 +1,131 @@
+"""The compose file and Dockerfile describe a deployable stack (no Docker engine needed to check)."""
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> list[tuple[str, str]]:
+    """Return the Dockerfile's instructions as (KEYWORD, arguments), continuation lines joined."""
+    text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text())
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines]
+
+
+def instruction(dockerfile, keyword: str) -> list[str]:
+    return [args for key, args in dockerfile if key == keyword]
+
+
+def start_command(compose) -> str:
+    command = compose["services"]["gateway"]["command"]
+    return command if isinstance(command, str) else shlex.join(command)
+
+
+def test_services_are_postgres_16_and_the_gateway(compose):
+    assert set(compose["services"]) == {"postgres", "gateway"}
+    assert compose["services"]["postgres"]["image"] == "postgres:16"
+    assert compose["services"]["gateway"]["build"] == "."
+
+
+def test_postgres_keeps_its_data_in_a_named_volume(compose):
+    volumes = compose["services"]["postgres"]["volumes"]
+    assert "pgdata:/var/lib/postgresql/data" in volumes
+    assert "pgdata" in compose["volumes"]
+
+
+def test_postgres_healthcheck_uses_pg_isready_on_the_gateway_database(compose):
+    postgres = compose["services"]["postgres"]
+    check = postgres["healthcheck"]
+    assert check["test"][0] == "CMD-SHELL"
+    assert "pg_isready" in check["test"][1]
+    assert f"-d {postgres['environment']['POSTGRES_DB']}" in check["test"][1]
+    assert f"-U {postgres['environment']['POSTGRES_USER']}" in check["test"][1]
+    assert check["retries"] >= 3
+
+
+def test_gateway_waits_for_a_healthy_postgres(compose):
+    assert compose["services"]["gateway"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+
+
+def test_gateway_migrates_then_execs_gunicorn_with_its_config(compose):
+    command = start_command(compose)
+    migrate = command.index("manage.py migrate --no-input")
+    gunicorn = command.index("exec gunicorn -c gunicorn.conf.py gateway.wsgi:application")
+    assert migrate < gunicorn
+    # `&&`: a failed migration must stop the start, not launch gunicorn against an old schema.
+    assert "&&" in command[migrate:gunicorn]
+
+
+def test_gateway_environment_reaches_the_postgres_service(compose):
+    environment = compose["services"]["gateway"]["environment"]
+    postgres = compose["services"]["postgres"]["environment"]
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "GATEWAY_DOMAIN", "DJANGO_ALLOWED_HOSTS"} <= set(environment)
+    assert environment["DATABASE_URL"].startswith(f"postgres://{postgres['POSTGRES_USER']}:")
+    assert environment["DATABASE_URL"].endswith(f"@postgres:5432/{postgres['POSTGRES_DB']}")
+    # No default secret key: compose refuses to start without one (${VAR:?message}).
+    assert environment["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
+
+
+def test_gateway_publishes_port_8000(compose):
+    assert "8000:8000" in compose["services"]["gateway"]["ports"]
+
+
+def test_dockerfile_builds_from_python_311_slim_and_installs_the_project(dockerfile):
+    assert instruction(dockerfile, "FROM") == ["python:3.11-slim"]
+    assert any(args.startswith("pip install .") for args in instruction(dockerfile, "RUN"))
+
+
+def test_dockerfile_collects_static_at_build_time_with_throwaway_settings(dockerfile):
+    collect = [args for args in instruction(dockerfile, "RUN") if "collectstatic --no-input" in args]
+    assert len(collect) == 1
+    assert "DJANGO_SECRET_KEY=" in collect[0]
+    assert "DATABASE_URL=" in collect[0]
+
+
+def test_dockerfile_runs_production_settings_as_a_non_root_user(dockerfile):
+    env = " ".join(instruction(dockerfile, "ENV"))
+    assert "DJANGO_SETTINGS_MODULE=gateway.settings.production" in env
+    assert instruction(dockerfile, "USER") and instruction(dockerfile, "USER")[-1] != "root"
+    assert instruction(dockerfile, "EXPOSE") == ["8000"]
+
+
+def test_dockerfile_cmd_is_the_compose_start_command(dockerfile, compose):
+    (cmd,) = instruction(dockerfile, "CMD")
+    assert json.loads(cmd) == compose["services"]["gateway"]["command"]
+
+
+def gunicorn_settings(monkeypatch, **env) -> dict:
+    """Return the names gunicorn.conf.py defines when run with exactly these GUNICORN_*/PORT variables."""
+    for name in ("PORT", "HOST", "GUNICORN_BIND", "GUNICORN_TIMEOUT", "GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    namespace: dict = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def test_gunicorn_config_binds_port_8000_and_outlasts_a_platform_call(monkeypatch):
+    config = gunicorn_settings(monkeypatch)
+    assert config["bind"] == "0.0.0.0:8000"
+    assert config["timeout"] > 45  # the AI platforms wait 45 s for a call
+    assert config["accesslog"] is None
+
+
+def test_gunicorn_config_reads_port_and_keeps_sync_workers_single_threaded(monkeypatch):
+    config = gunicorn_settings(monkeypatch, PORT="9123", GUNICORN_WORKER_CLASS="sync")
+    assert config["bind"] == "0.0.0.0:9123"
+    # gunicorn silently switches a sync worker with threads > 1 to gthread.
+    assert config["threads"] == 1
