@@ -1,3 +1,4 @@
+# ruff: noqa: S603, S607 - a bench script: it runs manage.py, gunicorn and wrk from this checkout and PATH.
 """What recording usage adds to a plugin API call, with and without the usage middleware, on PostgreSQL.
 
 1. In-process: N todos GETs (and POSTs) through Django's test client per configuration, interleaved in
@@ -21,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -117,8 +120,11 @@ def through_gunicorn(seconds: int) -> None:
         url = f"http://127.0.0.1:{port}/plugins/todo/todos/benchreader"
         try:
             for _ in range(60):
-                if subprocess.run(["curl", "-fsS", "-o", "/dev/null", url], capture_output=True).returncode == 0:
-                    break
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
                 time.sleep(0.5)
             wrk(url, 4, 2)  # warm every worker
             one = wrk(url, 1, seconds)

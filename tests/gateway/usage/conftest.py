@@ -7,6 +7,12 @@ from django.utils import timezone
 from gateway.usage.models import Call
 
 
+@pytest.fixture(autouse=True)
+def _recording_on(settings):
+    """Record API calls (tests/settings.py turns recording off for the rest of the suite)."""
+    settings.GATEWAY_USAGE_ENABLED = True
+
+
 @pytest.fixture
 def make_call(db) -> Callable[..., Call]:
     """Return a callable that stores one usage row, `age` before now, with keyword overrides."""

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
@@ -167,8 +169,6 @@ def test_an_unauthenticated_mcp_tool_call_is_recorded_as_refused(client, plugin_
 
 def test_a_failing_usage_write_does_not_fail_the_call(client, caplog):
     """Drop the usage table (inside the test's transaction): the API still answers and still writes."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {Call._meta.db_table}")
     response = client.post(TODOS, {"todo": "still works"}, content_type="application/json")
@@ -176,6 +176,19 @@ def test_a_failing_usage_write_does_not_fail_the_call(client, caplog):
     assert client.get(TODOS).json() == {"todos": ["still works"]}
     assert "Usage of /plugins/todo/todos/ann not recorded" in caplog.text
     assert Plugin.objects.filter(slug="todo").exists()  # the connection is still usable
+
+
+def test_recording_costs_one_insert_and_no_lookup(client):
+    client.get(TODOS)  # warm the operation map and the DB connection
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(TODOS).status_code == 200
+    usage = [query["sql"] for query in captured if "usage_call" in query["sql"]]
+    assert len(usage) == 1
+    assert usage[0].startswith('INSERT INTO "usage_call"')
+    assert "set_config('synchronous_commit', 'off', true)" in usage[0]
+    # Besides the API's own queries, only the savepoint around it (the test runs inside a transaction).
+    others = [query["sql"] for query in captured if "usage_call" not in query["sql"]]
+    assert sum(sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")) for sql in others) == 2
 
 
 def test_recording_can_be_switched_off(client, settings):
