@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "oauth2_provider",
     "gateway",
+    "gateway.usage",
     # Plugins: one line each. The gateway finds them here and nowhere else.
     "plugins.todo",
     "plugins.sportstats",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Picks the plugin (request.plugin, request.urlconf) before CORS asks whether it applies.
     "gateway.hosting.PluginHostMiddleware",
+    "gateway.usage.middleware.UsageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

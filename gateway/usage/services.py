@@ -1,0 +1,70 @@
+"""Writes of usage rows: one cheap insert after the response is sent, and pruning by age."""
+
+import contextlib
+import logging
+from functools import cache
+
+from django.db import connection, transaction
+
+from .models import Call
+from .record import call_fields
+
+logger = logging.getLogger(__name__)
+
+
+@cache
+def call_insert_sql() -> tuple[str, list]:
+    """Return a one-statement PostgreSQL INSERT whose commit skips the WAL flush wait, and its fields.
+
+    Cached per process like gateway.hosting.host_urlconf: it derives from the model's code only, and
+    building it (db_type of every field) would cost more than the insert's round trip.
+
+    set_config(..., true) lasts for the statement's own transaction (autocommit), so the commit
+    returns without waiting for the disk: a crash may lose the last fraction of a second of
+    analytics, never the API's own writes. One round trip, where SET LOCAL needs BEGIN ... COMMIT.
+    The casts give the SELECT list the columns' types (bare parameters there would be text).
+    """
+    fields = [field for field in Call._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(f"%s::{field.db_type(connection)}" for field in fields)
+    # Identifiers come from the model; every value is a parameter.
+    sql = f"INSERT INTO {quote(Call._meta.db_table)} ({columns}) SELECT {values} FROM set_config('synchronous_commit', 'off', true)"  # noqa: S608, E501
+    return sql, fields
+
+
+def call_create(**fields) -> None:
+    """Insert one usage row (on PostgreSQL without waiting for the WAL flush, see call_insert_sql)."""
+    call = Call(**fields)
+    if connection.vendor != "postgresql":
+        call.save(force_insert=True)
+        return
+    sql, columns = call_insert_sql()
+    params = [field.get_db_prep_save(getattr(call, field.attname), connection) for field in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def call_record(*, request, response, started: float, duration_ms: float) -> None:
+    """Record the request if it was an API call; log and swallow any failure (analytics never fail a call).
+
+    In autocommit (production) a failed statement leaves the connection usable; inside a caller's
+    transaction (tests, ATOMIC_REQUESTS) a savepoint keeps that transaction usable.
+    """
+    try:
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+            fields = call_fields(request, response, started=started, duration_ms=duration_ms)
+            if fields is not None:
+                call_create(**fields)
+    except Exception as exc:
+        logger.warning("Usage of %s not recorded: %s: %s", request.path, type(exc).__name__, exc)
+
+
+def call_prune(*, before, batch_size: int = 10_000) -> int:
+    """Delete rows created before `before`, a batch per statement (short locks); return how many."""
+    deleted = 0
+    while True:
+        ids = list(Call.objects.filter(created_at__lt=before).values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return deleted
+        deleted += Call.objects.filter(pk__in=ids).delete()[0]
