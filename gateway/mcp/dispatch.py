@@ -2,6 +2,7 @@
 
 import io
 import json
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.handlers.wsgi import WSGIRequest
@@ -12,6 +13,12 @@ from .tools import Operation
 # Environ keys describing the incoming MCP POST, replaced for the sub-request (the rest, incl.
 # Authorization, Host and the proxy headers, is kept so auth and absolute URLs work as for a direct call).
 REPLACED_KEYS = ("PATH_INFO", "REQUEST_METHOD", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH", "wsgi.input")
+
+
+class ToolCall(NamedTuple):
+    operation: str
+    status: int
+    auth: object
 
 
 class ToolArgumentError(ValueError):
@@ -62,6 +69,8 @@ def call_operation(request, operation: Operation, arguments: dict) -> tuple[int,
     response = match.func(sub_request, *match.args, **match.kwargs)
     if hasattr(response, "render"):
         response.render()
+    # What the view saw, for the usage record of this MCP exchange (DRF copies `auth` onto the request).
+    request.mcp_tool_call = ToolCall(operation.name, response.status_code, getattr(sub_request, "auth", None))
     try:
         data = json.loads(response.content or b"null")
     except ValueError:

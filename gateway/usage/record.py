@@ -52,7 +52,7 @@ def mcp_tool_call(request, response) -> dict | None:
 
 
 def mcp_credential(request) -> dict:
-    """Authenticate the MCP request again (the endpoint keeps no result); after the response, so off the clock."""
+    """Authenticate the MCP request again (no tool ran, so no view kept a result); off the clock."""
     try:
         result = PluginAuthentication().authenticate(Request(request))
     except exceptions.APIException:
@@ -60,15 +60,29 @@ def mcp_credential(request) -> dict:
     return credential_fields(result[1] if result else None)
 
 
+def mcp_fields(request, response) -> dict | None:
+    """Return the row's fields for an MCP exchange: the tool's own outcome when one ran through its view."""
+    tool_call = getattr(request, "mcp_tool_call", None)
+    if tool_call is not None:
+        return {
+            "operation": tool_call.operation[:100],
+            "status": tool_call.status,
+            "is_error": tool_call.status >= 400,
+            **credential_fields(tool_call.auth),
+        }
+    outcome = mcp_tool_call(request, response)  # an unknown tool or bad arguments: no view ran
+    return None if outcome is None else {**outcome, **mcp_credential(request)}
+
+
 def call_fields(request, response, *, started: float, duration_ms: float) -> dict | None:
     """Return the usage row's fields for this finished request, or None if it was no API call."""
     if request.resolver_match.func is mcp_views.endpoint:
         if request.method != "POST":
             return None
-        outcome = mcp_tool_call(request, response)
+        outcome = mcp_fields(request, response)
         if outcome is None:
             return None
-        fields = {"client": Client.MCP, **outcome, **mcp_credential(request)}
+        fields = {"client": Client.MCP, **outcome}
     else:
         operation = http_operation(request)
         if operation is None:
@@ -82,9 +96,9 @@ def call_fields(request, response, *, started: float, duration_ms: float) -> dic
     for header, (column, length) in PLATFORM_HEADERS.items():
         fields[column] = request.headers.get(header, "")[:length]
     return {
+        "status": response.status_code,
         **fields,
         "plugin": request.plugin.slug,
-        "status": response.status_code,
         "duration_ms": duration_ms,
         "created_at": datetime.fromtimestamp(started, tz=UTC),
     }
