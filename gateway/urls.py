@@ -6,6 +6,7 @@ from . import accounts, views
 from .mcp import views as mcp_views
 from .oauth import discovery, registration
 from .oauth import views as oauth_views
+from .ops import health
 from .registry import PluginConfig, plugin_configs
 
 handler404 = "gateway.errors.not_found"
@@ -44,6 +45,8 @@ def plugin_patterns(config: PluginConfig) -> tuple[list, str]:
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     *account_patterns,
     path("accounts/logout/", LogoutView.as_view(next_page="home"), name="logout"),

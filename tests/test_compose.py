@@ -129,3 +129,9 @@ def test_gunicorn_config_reads_port_and_keeps_sync_workers_single_threaded(monke
     assert config["bind"] == "0.0.0.0:9123"
     # gunicorn silently switches a sync worker with threads > 1 to gthread.
     assert config["threads"] == 1
+
+
+def test_gateway_healthcheck_asks_readyz(compose):
+    check = compose["services"]["gateway"]["healthcheck"]
+    assert "http://127.0.0.1:8000/readyz" in " ".join(check["test"])
+    assert check["retries"] >= 3
