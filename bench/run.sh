@@ -51,6 +51,8 @@ export DATABASE_URL="$DB_URL"
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-bench-only-not-secret-$RANDOM$RANDOM}"
 export GATEWAY_DOMAIN="${GATEWAY_DOMAIN:-localhost}"
 export DJANGO_LOG_LEVEL="${DJANGO_LOG_LEVEL:-WARNING}"
+# Plain HTTP on 127.0.0.1: production settings would redirect every request to https.
+export GATEWAY_SSL_REDIRECT="${GATEWAY_SSL_REDIRECT:-0}"
 
 "$PY" - "$DB_URL" <<'PYEOF'
 import sys

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
@@ -47,7 +48,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("admin/", admin.site.urls),
+    # DJANGO_ADMIN_PATH moves the admin off the path every scanner tries (staff-only either way).
+    path(settings.GATEWAY_ADMIN_PATH, admin.site.urls),
     *account_patterns,
     path("accounts/logout/", LogoutView.as_view(next_page="home"), name="logout"),
     path("account/", accounts.account, name="account"),

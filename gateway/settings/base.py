@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # Picks the plugin (request.plugin, request.urlconf) before CORS asks whether it applies.
     "gateway.hosting.PluginHostMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Inside CORS, so its refusal carries the CORS headers a browser-based platform needs to read it.
+    "gateway.ops.limits.ResponseSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,6 +152,8 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["gateway.auth.PluginAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["gateway.auth.PluginAccess"],
+    # Per-plugin limits set in admin (gateway.ops.throttling); MCP tool calls go through the same views.
+    "DEFAULT_THROTTLE_CLASSES": ["gateway.ops.throttling.PluginRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "gateway.schema.GatewayAutoSchema",
@@ -201,6 +205,11 @@ LOGGING = {
     },
 }
 
+# Where the admin lives on the gateway host ("admin/" unless DJANGO_ADMIN_PATH says otherwise).
+GATEWAY_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
+# The largest plugin API answer passed on (characters); the AI platforms refuse longer ones.
+GATEWAY_MAX_RESPONSE_CHARS = int(os.environ.get("GATEWAY_MAX_RESPONSE_CHARS", "100000"))
+
 # Manifest defaults an operator can override per plugin in admin.
 GATEWAY_CONTACT_EMAIL = os.environ.get("GATEWAY_CONTACT_EMAIL", "")
 # How long a generated OpenAPI document stays cached (it is keyed by the plugin's last change too).
@@ -225,6 +234,11 @@ OAUTH2_PROVIDER = {
     "REQUEST_APPROVAL_PROMPT": "force",
     # PKCE S256 only (plain refused), as the per-plugin metadata advertises.
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    # RFC 9700: no implicit or password grants (the gateway offers neither), and access tokens only
+    # in the Authorization header, never in a URL where logs and Referer headers would keep them.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     # A token bound (RFC 8707) to <plugin base>/mcp is good for that plugin's API too, and nowhere else.
     "RESOURCE_SERVER_TOKEN_RESOURCE_VALIDATOR": "gateway.oauth.resources.audience_allows",
 }
