@@ -88,3 +88,10 @@ def test_mcp_tool_calls_count_against_the_same_limit(client, plugin_row):
 @pytest.fixture(autouse=True)
 def _db(db):
     """Every test here reads plugin rows."""
+
+
+def test_limits_are_set_in_admin(admin_client, client):
+    from gateway.models import Plugin
+
+    page = admin_client.get(f"/admin/gateway/plugin/{Plugin.objects.get(slug='todo').pk}/change/").content.decode()
+    assert 'name="rate_limit_per_minute"' in page and 'name="total_rate_limit_per_minute"' in page
