@@ -83,6 +83,7 @@ PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); 
 export PORT HOST=127.0.0.1
 "$GUNICORN" -c gunicorn.conf.py "${BENCH_WSGI_APP:-gateway.wsgi:application}" >"$OUT/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
+export BENCH_GUNICORN_PID="$GUNICORN_PID"
 stop_gunicorn() {
     kill -TERM "$GUNICORN_PID" 2>/dev/null || true
     wait "$GUNICORN_PID" 2>/dev/null || true
@@ -173,11 +174,11 @@ for endpoint in $ENDPOINTS; do
     p50="$(awk '$1 == "50%" {print $2}' "$OUT/$endpoint.txt")"
     p99="$(awk '$1 == "99%" {print $2}' "$OUT/$endpoint.txt")"
     non2xx="$(awk '/Non-2xx/ {print $NF}' "$OUT/$endpoint.txt")"
-    # Requests per CPU-second spent by gunicorn + PostgreSQL: comparable even when other jobs
+    # Requests per CPU-second spent by gunicorn + PostgreSQL + Redis: comparable even when other jobs
     # share the machine, unlike req/s.
     per_cpu="$(echo "$cpu" | awk -v rps="$rps" -v cores="$(nproc)" '{
         for (i = 1; i <= NF; i++) { split($i, kv, "="); share[kv[1]] = kv[2] + 0 }
-        used = (share["gunicorn"] + share["postgres"]) * cores / 100
+        used = (share["gunicorn"] + share["postgres"] + share["redis"]) * cores / 100
         printf "%.0f", (used > 0 ? rps / used : 0) }')"
     printf '%-11s %9s %9s %9s %6s %9s  %s\n' "$endpoint" "$rps" "$p50" "$p99" "${non2xx:-0}" "$per_cpu" "$cpu" \
         >>"$SUMMARY"
