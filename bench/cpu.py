@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-GROUPS = ("loadgen", "gunicorn", "postgres", "other")
+GROUPS = ("loadgen", "gunicorn", "postgres", "redis", "other")
 
 
 def process_group(pid: str) -> str:
@@ -24,7 +24,12 @@ def process_group(pid: str) -> str:
     if comm == "wrk" or "bench/loadgen.py" in cmdline:
         return "loadgen"
     if "gunicorn" in cmdline:
-        return "gunicorn"
+        # Other people's gunicorn servers on a shared machine are theirs: only ours (the master
+        # bench/run.sh started, and its workers) count when its pid is known.
+        ours = os.environ.get("BENCH_GUNICORN_PID")
+        return "gunicorn" if not ours or ours in (pid, process_parent(pid)) else "other"
+    if comm == "redis-server":
+        return "redis"
     if comm.startswith("postgres") or cmdline.startswith("postgres"):
         # A backend names its database ("postgres: user db 127.0.0.1(5432) idle"): other databases'
         # backends serve whoever else shares the machine, and count as "other".
@@ -33,6 +38,13 @@ def process_group(pid: str) -> str:
             return "other"
         return "postgres"
     return "other"
+
+
+def process_parent(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+    except OSError:
+        return ""
 
 
 def process_ticks(pid: str) -> int:

@@ -11,6 +11,8 @@
 #   BENCH_ENDPOINTS [todos_get todos_post manifest openapi]
 #   BENCH_QUIET_MAX [10] %, BENCH_QUIET_WAIT [120] s: wait for other jobs on a shared machine
 #   BENCH_LABEL: the output folder's name; BENCH_WSGI_APP: see bench/experiment_wsgi.py
+#   BENCH_AUTH [none]: or `oauth`: the todo plugin in OAuth mode, called with real DOT access tokens
+#   REDIS_URL: the shared cache (turns the plugin-row and token caches on, see gateway/ops/)
 #   GUNICORN_*: as in gunicorn.conf.py
 set -euo pipefail
 
@@ -49,6 +51,8 @@ export DATABASE_URL="$DB_URL"
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-bench-only-not-secret-$RANDOM$RANDOM}"
 export GATEWAY_DOMAIN="${GATEWAY_DOMAIN:-localhost}"
 export DJANGO_LOG_LEVEL="${DJANGO_LOG_LEVEL:-WARNING}"
+# Plain HTTP on 127.0.0.1: production settings would redirect every request to https.
+export GATEWAY_SSL_REDIRECT="${GATEWAY_SSL_REDIRECT:-0}"
 
 "$PY" - "$DB_URL" <<'PYEOF'
 import sys
@@ -66,12 +70,20 @@ print(f"fresh database {name}", file=sys.stderr)
 PYEOF
 "$PY" manage.py migrate --no-input >"$OUT/migrate.log"
 "$PY" manage.py collectstatic --no-input >"$OUT/collectstatic.log"
+AUTH="${BENCH_AUTH:-none}"
+READER_AUTH=() WRITER_AUTH=()
+if [ "$AUTH" = oauth ]; then
+    read -r READER_TOKEN WRITER_TOKEN < <("$PY" bench/seed_oauth.py)
+    READER_AUTH=(-H "Authorization: Bearer $READER_TOKEN")
+    WRITER_AUTH=(-H "Authorization: Bearer $WRITER_TOKEN")
+fi
 
 # --- gunicorn on a free local port ---------------------------------------------------------------
 PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export PORT HOST=127.0.0.1
 "$GUNICORN" -c gunicorn.conf.py "${BENCH_WSGI_APP:-gateway.wsgi:application}" >"$OUT/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
+export BENCH_GUNICORN_PID="$GUNICORN_PID"
 stop_gunicorn() {
     kill -TERM "$GUNICORN_PID" 2>/dev/null || true
     wait "$GUNICORN_PID" 2>/dev/null || true
@@ -88,7 +100,7 @@ curl -fsS -o /dev/null "$BASE/.well-known/ai-plugin.json"
 
 # The GET user has a fixed list of five; POSTs go to another user so the GET list never grows.
 for i in 1 2 3 4 5; do
-    curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "{\"todo\": \"Seeded todo $i\"}" \
+    curl -fsS -o /dev/null "${READER_AUTH[@]}" -H 'Content-Type: application/json' -d "{\"todo\": \"Seeded todo $i\"}" \
         "$BASE/todos/benchreader"
 done
 
@@ -103,14 +115,15 @@ url_of() {
 }
 
 drive() {  # drive <endpoint> <duration> <output file>
-    local url script=() body=()
+    local url script=() body=() header=("${READER_AUTH[@]}")
     url="$(url_of "$1")"
     if [ "$1" = todos_post ]; then
+        header=("${WRITER_AUTH[@]}")
         script=(-s bench/post_todo.lua)
         body=(--body '{"todo": "Benchmark todo written by wrk"}')
     fi
     if [ "$LOADGEN" = wrk ]; then
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency "${script[@]}" "$url" >"$3"
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency "${header[@]}" "${script[@]}" "$url" >"$3"
     else
         "$PY" bench/loadgen.py --connections "$CONNECTIONS" --duration "$2" "${body[@]}" "$url" >"$3"
     fi
@@ -140,7 +153,8 @@ SUMMARY="$OUT/summary.txt"
 {
     echo "workers=${GUNICORN_WORKERS:-default} class=${GUNICORN_WORKER_CLASS:-default}" \
         "threads=${GUNICORN_THREADS:-default} loadgen=$LOADGEN -t$THREADS -c$CONNECTIONS -d${DURATION}s" \
-        "app=${BENCH_WSGI_APP:-gateway.wsgi:application} $(env | grep -E '^BENCH_(NO|CACHE)_' | tr '\n' ' ')"
+        "app=${BENCH_WSGI_APP:-gateway.wsgi:application} auth=$AUTH redis=${REDIS_URL:-none}" \
+        "$(env | grep -E '^(BENCH_(NO|CACHE)_|GATEWAY_|DJANGO_CONN)' | tr '\n' ' ')"
     printf '%-11s %9s %9s %9s %6s %9s  %s\n' endpoint "req/s" p50 p99 non2xx "req/cpu-s" \
         "cpu (share of all $(nproc) cores)"
 } >"$SUMMARY"
@@ -160,11 +174,11 @@ for endpoint in $ENDPOINTS; do
     p50="$(awk '$1 == "50%" {print $2}' "$OUT/$endpoint.txt")"
     p99="$(awk '$1 == "99%" {print $2}' "$OUT/$endpoint.txt")"
     non2xx="$(awk '/Non-2xx/ {print $NF}' "$OUT/$endpoint.txt")"
-    # Requests per CPU-second spent by gunicorn + PostgreSQL: comparable even when other jobs
+    # Requests per CPU-second spent by gunicorn + PostgreSQL + Redis: comparable even when other jobs
     # share the machine, unlike req/s.
     per_cpu="$(echo "$cpu" | awk -v rps="$rps" -v cores="$(nproc)" '{
         for (i = 1; i <= NF; i++) { split($i, kv, "="); share[kv[1]] = kv[2] + 0 }
-        used = (share["gunicorn"] + share["postgres"]) * cores / 100
+        used = (share["gunicorn"] + share["postgres"] + share["redis"]) * cores / 100
         printf "%.0f", (used > 0 ? rps / used : 0) }')"
     printf '%-11s %9s %9s %9s %6s %9s  %s\n' "$endpoint" "$rps" "$p50" "$p99" "${non2xx:-0}" "$per_cpu" "$cpu" \
         >>"$SUMMARY"

@@ -64,6 +64,7 @@ class PluginAdmin(admin.ModelAdmin):
             },
         ),
         ("Platform", {"fields": ["verification_token", "service_key", "oauth_token_content_type", "custom_domain"]}),
+        ("Rate limits (0 = unlimited)", {"fields": ["rate_limit_per_minute", "total_rate_limit_per_minute"]}),
     ]
 
     def has_add_permission(self, request):

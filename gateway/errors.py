@@ -1,5 +1,8 @@
 """One error envelope everywhere: {"error": {"code": ..., "message": ...}}."""
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from rest_framework import exceptions
@@ -49,6 +52,12 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this inside its `except`, so the exception is at hand: a database outage is a
+    # 503 (retry later), not a bug. It covers failures in middleware too (the plugin row lookup).
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = error_response(503, "database_unavailable", "The database is unavailable; retry shortly.")
+        response["Retry-After"] = "5"
+        return response
     if getattr(request, "plugin", None) is not None:
         return error_response(500, "server_error", "The gateway failed to answer; this is a bug.")
     return render(request, "500.html", status=500)

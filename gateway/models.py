@@ -65,6 +65,14 @@ class Plugin(models.Model):
             "Serve the plugin at the root of this host too. Point DNS here and add the host to DJANGO_ALLOWED_HOSTS."
         ),
     )
+    rate_limit_per_minute = models.PositiveIntegerField(
+        "Calls per minute per caller",
+        default=0,
+        help_text="Per OAuth token, user key or service key, or per IP address without auth. 0 = unlimited.",
+    )
+    total_rate_limit_per_minute = models.PositiveIntegerField(
+        "Calls per minute in all", default=0, help_text="All callers of this plugin together. 0 = unlimited."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,22 +1,28 @@
 """Reads of the gateway's own tables."""
 
 from .models import Plugin, UserKey
+from .ops.plugincache import plugin_row_by_domain, plugin_row_by_slug
 from .services import secret_hash
 
 
 def plugin_for_slug(*, slug: str, enabled_only: bool = True) -> Plugin | None:
-    """Return the installed plugin with this slug (enabled ones only by default), or None."""
-    queryset = Plugin.objects.filter(slug=slug)
+    """Return the installed plugin with this slug (enabled ones only by default), or None.
+
+    Serving a request reads the cached row (gateway.ops.plugincache); the commands that change a
+    row (enabled_only=False) read the database, so they never save a stale copy over a newer one.
+    """
     if enabled_only:
-        queryset = queryset.filter(enabled=True)
-    plugin = queryset.first()
+        plugin = plugin_row_by_slug(slug)
+        plugin = plugin if plugin is not None and plugin.enabled else None
+    else:
+        plugin = Plugin.objects.filter(slug=slug).first()
     return plugin if plugin is not None and plugin.config is not None else None
 
 
 def plugin_for_domain(*, domain: str) -> Plugin | None:
     """Return the enabled plugin whose custom domain is this host, or None."""
-    plugin = Plugin.objects.filter(custom_domain__iexact=domain, enabled=True).first()
-    return plugin if plugin is not None and plugin.config is not None else None
+    plugin = plugin_row_by_domain(domain)
+    return plugin if plugin is not None and plugin.enabled and plugin.config is not None else None
 
 
 def plugin_list() -> list[Plugin]:

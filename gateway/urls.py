@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
@@ -6,6 +7,7 @@ from . import accounts, views
 from .mcp import views as mcp_views
 from .oauth import discovery, registration
 from .oauth import views as oauth_views
+from .ops import health
 from .registry import PluginConfig, plugin_configs
 
 handler404 = "gateway.errors.not_found"
@@ -44,7 +46,10 @@ def plugin_patterns(config: PluginConfig) -> tuple[list, str]:
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    # DJANGO_ADMIN_PATH moves the admin off the path every scanner tries (staff-only either way).
+    path(settings.GATEWAY_ADMIN_PATH, admin.site.urls),
     *account_patterns,
     path("accounts/logout/", LogoutView.as_view(next_page="home"), name="logout"),
     path("account/", accounts.account, name="account"),

@@ -34,7 +34,7 @@ def start_command(compose) -> str:
 
 
 def test_services_are_postgres_16_and_the_gateway(compose):
-    assert set(compose["services"]) == {"postgres", "gateway"}
+    assert set(compose["services"]) == {"postgres", "gateway", "redis", "proxy"}
     assert compose["services"]["postgres"]["image"] == "postgres:16"
     assert compose["services"]["gateway"]["build"] == "."
 
@@ -55,8 +55,11 @@ def test_postgres_healthcheck_uses_pg_isready_on_the_gateway_database(compose):
     assert check["retries"] >= 3
 
 
-def test_gateway_waits_for_a_healthy_postgres(compose):
-    assert compose["services"]["gateway"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+def test_gateway_waits_for_a_healthy_postgres_and_redis(compose):
+    assert compose["services"]["gateway"]["depends_on"] == {
+        "postgres": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
 
 
 def test_gateway_migrates_then_execs_gunicorn_with_its_config(compose):
@@ -78,8 +81,12 @@ def test_gateway_environment_reaches_the_postgres_service(compose):
     assert environment["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
 
 
-def test_gateway_publishes_port_8000(compose):
-    assert "8000:8000" in compose["services"]["gateway"]["ports"]
+def test_only_the_proxy_is_published_and_it_reaches_gateway_port_8000(compose):
+    # The gateway trusts X-Forwarded-For from its proxy, so no one else may reach port 8000.
+    assert "ports" not in compose["services"]["gateway"]
+    assert compose["services"]["gateway"]["expose"] == ["8000"]
+    assert {"80:80", "443:443"} <= set(compose["services"]["proxy"]["ports"])
+    assert compose["services"]["proxy"]["depends_on"] == {"gateway": {"condition": "service_healthy"}}
 
 
 def test_dockerfile_builds_from_python_311_slim_and_installs_the_project(dockerfile):
@@ -129,3 +136,30 @@ def test_gunicorn_config_reads_port_and_keeps_sync_workers_single_threaded(monke
     assert config["bind"] == "0.0.0.0:9123"
     # gunicorn silently switches a sync worker with threads > 1 to gthread.
     assert config["threads"] == 1
+
+
+def test_gateway_healthcheck_asks_readyz(compose):
+    check = compose["services"]["gateway"]["healthcheck"]
+    assert "http://127.0.0.1:8000/readyz" in " ".join(check["test"])
+    assert check["retries"] >= 3
+
+
+def test_the_gateway_shares_redis_and_trusts_only_its_proxy(compose):
+    environment = compose["services"]["gateway"]["environment"]
+    assert environment["REDIS_URL"] == "redis://redis:6379/0"
+    assert environment["GATEWAY_TRUST_PROXY"] == "1"
+    assert compose["services"]["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+
+
+@pytest.fixture(scope="module")
+def caddyfile() -> str:
+    return (ROOT / "deploy" / "Caddyfile").read_text()
+
+
+def test_caddy_routes_the_gateway_host_and_every_plugin_host_to_gunicorn(compose, caddyfile):
+    mount = next(v for v in compose["services"]["proxy"]["volumes"] if v.endswith(":/etc/caddy/Caddyfile:ro"))
+    assert mount.startswith("./deploy/Caddyfile:")
+    site = next(line for line in caddyfile.splitlines() if line.rstrip().endswith("{") and "GATEWAY_DOMAIN" in line)
+    assert "{$GATEWAY_DOMAIN:localhost}," in site and "*.{$GATEWAY_DOMAIN:localhost}" in site
+    assert "reverse_proxy gateway:8000" in caddyfile
+    assert "health_uri /readyz" in caddyfile

@@ -4,6 +4,8 @@ from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
+from ..ops import tokencache
+
 # A key no HTTP header can produce (Django stores those as HTTP_*), so a caller cannot forge it.
 PLUGIN_HEADER = "Gateway-Plugin-Id"
 
@@ -43,6 +45,17 @@ class GatewayOAuth2Validator(OAuth2Validator):
         if not [scope for scope in scopes if scope]:
             request.scopes = scopes = self.get_default_scopes(client_id, request)
         return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
+
+    def _load_access_token(self, token):
+        # From the shared cache for a short while when there is one (gateway.ops.tokencache).
+        if tokencache.cache_seconds() <= 0:
+            return super()._load_access_token(token)
+        access_token = tokencache.access_token_from_cache(token)
+        if access_token is None:
+            access_token = super()._load_access_token(token)
+            if access_token is not None:
+                tokencache.access_token_remember(access_token)
+        return access_token
 
     def is_pkce_required(self, client_id, request):
         client = request.client or get_application_model().objects.filter(client_id=client_id).first()

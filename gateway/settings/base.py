@@ -65,12 +65,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its latency covers every other middleware and every answer gets an X-Request-ID.
+    "gateway.ops.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Picks the plugin (request.plugin, request.urlconf) before CORS asks whether it applies.
     "gateway.hosting.PluginHostMiddleware",
     "gateway.usage.middleware.UsageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Inside CORS, so its refusal carries the CORS headers a browser-based platform needs to read it.
+    "gateway.ops.limits.ResponseSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,7 +106,9 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # A `SELECT 1` before each request on a reused connection (4 % of a GET, bench/RESULTS.md):
+        # off only where a dead connection is unlikely and a rare 500 after a DB restart is acceptable.
+        conn_health_checks=env_bool("DJANGO_CONN_HEALTH_CHECKS", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -117,6 +123,14 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Hot rows cached in the shared cache only: an eviction there reaches every worker at once; with
+# the per-process memory cache it would reach one, so the defaults are 0 (read the database).
+GATEWAY_SHARED_CACHE = bool(os.environ.get("REDIS_URL"))
+GATEWAY_PLUGIN_CACHE_SECONDS = int(
+    os.environ.get("GATEWAY_PLUGIN_CACHE_SECONDS") or (300 if GATEWAY_SHARED_CACHE else 0)
+)
+GATEWAY_TOKEN_CACHE_SECONDS = int(os.environ.get("GATEWAY_TOKEN_CACHE_SECONDS") or (60 if GATEWAY_SHARED_CACHE else 0))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,6 +154,8 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["gateway.auth.PluginAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["gateway.auth.PluginAccess"],
+    # Per-plugin limits set in admin (gateway.ops.throttling); MCP tool calls go through the same views.
+    "DEFAULT_THROTTLE_CLASSES": ["gateway.ops.throttling.PluginRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "gateway.schema.GatewayAutoSchema",
@@ -172,11 +188,29 @@ LOGIN_REDIRECT_URL = "home"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "gateway.ops.logformat.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # httpx logs every upstream URL at INFO, and some upstreams take their key in the query string.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        # httpx logs every upstream URL at INFO, and some upstreams take their key in the query string.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        # One JSON line per request (gateway.ops.requestlog); WARNING turns it off.
+        "gateway.request": {
+            "handlers": ["json"],
+            "level": os.environ.get("GATEWAY_REQUEST_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
 }
+
+# Where the admin lives on the gateway host ("admin/" unless DJANGO_ADMIN_PATH says otherwise).
+GATEWAY_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
+# The largest plugin API answer passed on (characters); the AI platforms refuse longer ones.
+GATEWAY_MAX_RESPONSE_CHARS = int(os.environ.get("GATEWAY_MAX_RESPONSE_CHARS", "100000"))
 
 # Manifest defaults an operator can override per plugin in admin.
 GATEWAY_CONTACT_EMAIL = os.environ.get("GATEWAY_CONTACT_EMAIL", "")
@@ -202,6 +236,11 @@ OAUTH2_PROVIDER = {
     "REQUEST_APPROVAL_PROMPT": "force",
     # PKCE S256 only (plain refused), as the per-plugin metadata advertises.
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    # RFC 9700: no implicit or password grants (the gateway offers neither), and access tokens only
+    # in the Authorization header, never in a URL where logs and Referer headers would keep them.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     # A token bound (RFC 8707) to <plugin base>/mcp is good for that plugin's API too, and nowhere else.
     "RESOURCE_SERVER_TOKEN_RESOURCE_VALIDATOR": "gateway.oauth.resources.audience_allows",
 }

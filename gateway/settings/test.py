@@ -20,3 +20,6 @@ STORAGES = {
 STATIC_ROOT = None
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Cached rows are opt-in per test (the memory cache is per process, as in a local run).
+GATEWAY_PLUGIN_CACHE_SECONDS = 0
+GATEWAY_TOKEN_CACHE_SECONDS = 0

@@ -27,6 +27,8 @@ def form_data(plugin, **changes):
         "verification_token": plugin.verification_token,
         "custom_domain": plugin.custom_domain,
         "oauth_token_content_type": plugin.oauth_token_content_type,
+        "rate_limit_per_minute": plugin.rate_limit_per_minute,
+        "total_rate_limit_per_minute": plugin.total_rate_limit_per_minute,
     }
     for prefix in ("oauth_clients", "user_keys"):  # the inlines' management forms
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}

@@ -49,6 +49,7 @@ def test_gunicorn_serves_plugins_and_admin_static_files(tmp_path):
         DATABASE_URL=database_url,
         GATEWAY_DOMAIN="example.test",
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        GATEWAY_SSL_REDIRECT="0",  # plain HTTP to 127.0.0.1, as behind a proxy that redirects itself
     )
     manage = [
         sys.executable,

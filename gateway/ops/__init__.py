@@ -1,0 +1,1 @@
+"""Production operations: health endpoints, request logs, caches of hot rows, throttling."""

@@ -1,0 +1,40 @@
+"""Cap plugin API answers at the size the AI platforms accept (GATEWAY_MAX_RESPONSE_CHARS).
+
+A longer answer is replaced by a 502 `response_too_large` error rather than cut: a truncated list
+would look complete to a model, and a cut JSON document would not parse. 502 because the gateway
+got an answer from the plugin it cannot pass on (as from a bad upstream); a 500 would mean a bug,
+and 413 is about request bodies. Plugins keep answers small by paging or filtering.
+"""
+
+from django.conf import settings
+
+from ..errors import error_response
+
+
+class ResponseSizeLimitMiddleware:
+    """Refuse to send a plugin API answer over the character limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "plugin", None) is None or response.streaming:
+            return response
+        match = getattr(request, "resolver_match", None)
+        # Plugin API views are DRF views (as_view() leaves `cls` on the function); the gateway's
+        # own documents (spec, manifest, OAuth, MCP) are not capped.
+        if match is None or not hasattr(match.func, "cls"):
+            return response
+        limit = settings.GATEWAY_MAX_RESPONSE_CHARS
+        # Bytes >= characters in UTF-8, so decoding is needed only for a long body.
+        if len(response.content) <= limit:
+            return response
+        length = len(response.content.decode(response.charset or "utf-8", errors="replace"))
+        if length <= limit:
+            return response
+        message = (
+            f"The answer has {length:,} characters, over the {limit:,} an AI platform accepts; "
+            "ask for less (narrower filters or fewer results)."
+        )
+        return error_response(502, "response_too_large", message)

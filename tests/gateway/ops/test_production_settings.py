@@ -1,0 +1,80 @@
+"""Production settings pass Django's deploy checks; the admin path moves; big answers are refused."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-for-this-test-only-0123456789-abcdefghij",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+    "GATEWAY_DOMAIN": "plugins.example.com",
+}
+
+
+def manage(*args, **env) -> subprocess.CompletedProcess:
+    keep = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}  # noqa: S108
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**keep, **env}, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("extra", [{}, {"GATEWAY_TRUST_PROXY": "1", "GATEWAY_HSTS_SECONDS": "31536000"}])
+def test_check_deploy_is_clean(extra):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        "--settings=gateway.settings.production",
+        **PRODUCTION_ENV,
+        **extra,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_flags_a_disabled_ssl_redirect():
+    result = manage(
+        "check", "--deploy", "--settings=gateway.settings.production", **PRODUCTION_ENV, GATEWAY_SSL_REDIRECT="0"
+    )
+    assert "security.W008" in result.stderr + result.stdout
+
+
+def test_the_admin_path_comes_from_the_environment():
+    code = "from django.urls import reverse; print(reverse('admin:index'))"
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        "--settings=tests.settings",
+        DJANGO_ADMIN_PATH="/ops-console/",
+        DATABASE_URL=PRODUCTION_ENV["DATABASE_URL"],
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "/ops-console/"
+
+
+@pytest.mark.django_db
+def test_the_production_redirect_spares_health_probes_only(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = ["^healthz$", "^readyz$"]
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/plugins/todo/todos/ann").status_code == 301
+
+
+@pytest.mark.django_db
+def test_an_answer_over_the_limit_is_a_clear_502_and_one_under_it_passes(client, settings):
+    settings.GATEWAY_MAX_RESPONSE_CHARS = 1000
+    big = client.get("/plugins/echo/echo/" + "a" * 1000)
+    assert big.status_code == 502
+    assert big.json()["error"]["code"] == "response_too_large"
+    assert "1,000" in big.json()["error"]["message"]
+    # Characters, not bytes: 600 two-byte characters are 1,200 bytes but well under 1,000 characters.
+    accented = client.get("/plugins/echo/echo/" + "é" * 600)
+    assert accented.status_code == 200
+    # The gateway's own documents are not plugin answers.
+    assert client.get("/plugins/echo/openapi.json").status_code == 200
