@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from oauth2_provider.admin import ApplicationAdmin
 
 from .models import OAuthClient, Plugin, UserKey
@@ -43,12 +45,12 @@ class PluginAdmin(admin.ModelAdmin):
     list_display = ["slug", "enabled", "auth_mode", "display_name", "custom_domain", "service_key"]
     list_filter = ["enabled", "auth_mode"]
     list_editable = ["enabled"]
-    readonly_fields = ["slug", "service_key", "updated_at"]
+    readonly_fields = ["slug", "service_key", "usage", "updated_at"]
     actions = ["rotate_service_key"]
     inlines = [OAuthClientInline, UserKeyInline]  # noqa: RUF012
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
     fieldsets = [
-        (None, {"fields": ["slug", "enabled", "auth_mode", "updated_at"]}),
+        (None, {"fields": ["slug", "enabled", "auth_mode", "usage", "updated_at"]}),
         (
             "Manifest texts (blank = the plugin's default)",
             {
@@ -89,6 +91,11 @@ class PluginAdmin(admin.ModelAdmin):
     @admin.display(description="Name")
     def display_name(self, obj):
         return obj.text("name_for_human") if obj.config else obj.slug
+
+    @admin.display(description="Usage")
+    def usage(self, obj):
+        url = reverse("admin:usage_call_plugin", args=[obj.slug])
+        return format_html('<a href="{}">Calls, errors, latency and users of this plugin</a>', url)
 
     @admin.display(description="Service key")
     def service_key(self, obj):

@@ -45,6 +45,7 @@ def test_change_list_shows_every_plugin(admin_client):
 def test_change_form_renders_with_defaults_as_placeholders(admin_client, todo_plugin):
     page = admin_client.get(CHANGE.format(todo_plugin.pk)).content.decode()
     assert 'placeholder="TODO List"' in page
+    assert 'href="/admin/usage/call/plugin/todo/"' in page
     assert "Service key" in page
 
 
