@@ -47,8 +47,8 @@ class PluginAdmin(admin.ModelAdmin):
     list_editable = ["enabled"]
     readonly_fields = ["slug", "service_key", "usage", "updated_at"]
     actions = ["rotate_service_key"]
-    inlines = [OAuthClientInline, UserKeyInline]  # noqa: RUF012
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
+    inlines = [OAuthClientInline, UserKeyInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["slug", "enabled", "auth_mode", "usage", "updated_at"]}),
         (

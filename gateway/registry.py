@@ -22,7 +22,7 @@ class PluginConfig(AppConfig):
     # Auth modes this plugin can be switched to; the first is the default for a new install.
     auth_modes: tuple[str, ...] = ("none", "service_http", "user_http", "oauth")
     # OAuth scopes the plugin understands: name -> what the consent page tells the user.
-    scopes: dict[str, str] = {}  # noqa: RUF012 - read-only class constant
+    scopes: dict[str, str] = {}
     api_version: str = "1.0.0"
 
     @property

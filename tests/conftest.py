@@ -40,7 +40,7 @@ class FakeUpstream:
         upstream = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's naming
+            def do_GET(self):
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)
                 upstream.requests.append({"path": parts.path, "query": query, "headers": dict(self.headers)})

@@ -73,7 +73,7 @@ def register(request):
     auth_method = data.get("token_endpoint_auth_method", "client_secret_basic")
     if auth_method not in AUTH_METHODS:
         return metadata_error(f"token_endpoint_auth_method: use one of {', '.join(AUTH_METHODS)}.")
-    Client = get_application_model()  # noqa: N806 - a model class
+    Client = get_application_model()
     client = Client(
         plugin=plugin,
         name=str(data.get("client_name") or "MCP client")[:255],

@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gateway")
 
-from .base import *  # noqa: E402,F403
-from .base import ALLOWED_HOSTS  # noqa: E402
+from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105

@@ -45,7 +45,7 @@ class StatAdmin(admin.ModelAdmin):
 @admin.register(SportStatsSettings)
 class SportStatsSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "upstream_url", "updated_at"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012 - Django's API
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return not SportStatsSettings.objects.exists()

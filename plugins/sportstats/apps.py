@@ -13,7 +13,7 @@ class SportStatsConfig(PluginConfig):
     description_for_model = (
         "Get current and historical stats for NBA players and games. Always display results using markdown tables."
     )
-    scopes = {"stats": "Read NBA players, teams, games and stats"}  # noqa: RUF012
+    scopes = {"stats": "Read NBA players, teams, games and stats"}
 
     def load_demo_data(self) -> str | None:
         from .services import demo_load

@@ -49,7 +49,7 @@ class ShowView(APIView):
     related: tuple[str, ...] = ()
     output = serializers.SportsTeamSerializer
 
-    def get(self, request, id):  # noqa: A002 - the URL's name for it
+    def get(self, request, id):
         upstream = upstream_source()
         if upstream is not None:
             return Response(upstream_fetch(upstream, f"{self.path}/{id}"))
@@ -145,7 +145,7 @@ class PlayerShowView(ShowView):
     path, model, related, output = "players", Player, ("team",), serializers.SportsPlayerSerializer
 
     @extend_schema(operation_id="getPlayer", responses={200: output, **SHOW_ERRORS})
-    def get(self, request, id):  # noqa: A002
+    def get(self, request, id):
         """Get one player by id, with their team."""
         return super().get(request, id)
 
@@ -154,7 +154,7 @@ class TeamShowView(ShowView):
     path, model, output = "teams", Team, serializers.SportsTeamSerializer
 
     @extend_schema(operation_id="getTeam", responses={200: output, **SHOW_ERRORS})
-    def get(self, request, id):  # noqa: A002
+    def get(self, request, id):
         """Get one team by id."""
         return super().get(request, id)
 
@@ -163,6 +163,6 @@ class GameShowView(ShowView):
     path, model, related, output = "games", Game, ("home_team", "visitor_team"), serializers.SportsGameSerializer
 
     @extend_schema(operation_id="getGame", responses={200: output, **SHOW_ERRORS})
-    def get(self, request, id):  # noqa: A002
+    def get(self, request, id):
         """Get one game by id, with both teams and the score."""
         return super().get(request, id)

@@ -16,7 +16,7 @@ class TodoConfig(PluginConfig):
         'otherwise use the username "global". Items are numbered from 0 in the order they were added; '
         "to delete one, read the list first and pass that item's 0-based index."
     )
-    scopes = {"todos": "Read, add and delete your TODOs"}  # noqa: RUF012
+    scopes = {"todos": "Read, add and delete your TODOs"}
 
     def load_demo_data(self) -> str | None:
         from .services import todo_demo_load

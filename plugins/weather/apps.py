@@ -14,7 +14,7 @@ class WeatherConfig(PluginConfig):
         "Get the current weather and a daily forecast (up to 5 days) for a place given by name "
         "or by coordinates. Say which place and local time the answer is for."
     )
-    scopes = {"weather": "Look up weather for places you ask about"}  # noqa: RUF012
+    scopes = {"weather": "Look up weather for places you ask about"}
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the settings checks

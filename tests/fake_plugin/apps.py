@@ -11,4 +11,4 @@ class EchoConfig(PluginConfig):
     name_for_model = "echo"
     description_for_human = "Echoes what you send."
     description_for_model = "Echo a message back, to test the gateway."
-    auth_modes = ("none", "service_http", "user_http")  # noqa: RUF012
+    auth_modes = ("none", "service_http", "user_http")

@@ -6,7 +6,7 @@ from django.core.management import call_command
 BASE = "/plugins/sportstats"
 
 
-def team(id, abbreviation, city, name, conference="East", division="Atlantic"):  # noqa: A002
+def team(id, abbreviation, city, name, conference="East", division="Atlantic"):
     return {
         "id": id,
         "abbreviation": abbreviation,
@@ -18,7 +18,7 @@ def team(id, abbreviation, city, name, conference="East", division="Atlantic"): 
     }
 
 
-def player(id, first, last, team_object, position="F"):  # noqa: A002
+def player(id, first, last, team_object, position="F"):
     return {
         "id": id,
         "first_name": first,
@@ -31,7 +31,7 @@ def player(id, first, last, team_object, position="F"):  # noqa: A002
     }
 
 
-def game(id, day, season, home, visitor, postseason=False, scores=(100, 90)):  # noqa: A002
+def game(id, day, season, home, visitor, postseason=False, scores=(100, 90)):
     return {
         "id": id,
         "date": f"{day}T00:00:00.000Z",
@@ -47,7 +47,7 @@ def game(id, day, season, home, visitor, postseason=False, scores=(100, 90)):  #
     }
 
 
-def stat(id, game_object, player_object, minutes, pts, fgm, fga, fg3m=0, fg3a=0, ftm=0, fta=0, reb=5):  # noqa: A002
+def stat(id, game_object, player_object, minutes, pts, fgm, fga, fg3m=0, fg3a=0, ftm=0, fta=0, reb=5):
     team_object = player_object["team"]
     return {
         "id": id,
