@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 from django.core.handlers.wsgi import WSGIRequest
 from django.urls import Resolver404, resolve
 
+from ..errors import error_body
+from ..ops.limits import response_too_large
 from .tools import Operation
 
 # Environ keys describing the incoming MCP POST, replaced for the sub-request (the rest, incl.
@@ -69,8 +71,13 @@ def call_operation(request, operation: Operation, arguments: dict) -> tuple[int,
     response = match.func(sub_request, *match.args, **match.kwargs)
     if hasattr(response, "render"):
         response.render()
-    # What the view saw, for the usage record of this MCP exchange (DRF copies `auth` onto the request).
-    request.mcp_tool_call = ToolCall(operation.name, response.status_code, getattr(sub_request, "auth", None))
+    # The same cap as a direct call: a tool result is read by the same model.
+    too_large = response_too_large(response)
+    status = 502 if too_large else response.status_code
+    # What the view saw, for the usage record and the request log (DRF copies `auth` onto the request).
+    request.mcp_tool_call = ToolCall(operation.name, status, getattr(sub_request, "auth", None))
+    if too_large:
+        return status, error_body("response_too_large", too_large)
     try:
         data = json.loads(response.content or b"null")
     except ValueError:

@@ -26,15 +26,20 @@ class ResponseSizeLimitMiddleware:
         # own documents (spec, manifest, OAuth, MCP) are not capped.
         if match is None or not hasattr(match.func, "cls"):
             return response
-        limit = settings.GATEWAY_MAX_RESPONSE_CHARS
-        # Bytes >= characters in UTF-8, so decoding is needed only for a long body.
-        if len(response.content) <= limit:
-            return response
-        length = len(response.content.decode(response.charset or "utf-8", errors="replace"))
-        if length <= limit:
-            return response
-        message = (
-            f"The answer has {length:,} characters, over the {limit:,} an AI platform accepts; "
-            "ask for less (narrower filters or fewer results)."
-        )
-        return error_response(502, "response_too_large", message)
+        message = response_too_large(response)
+        return response if message is None else error_response(502, "response_too_large", message)
+
+
+def response_too_large(response) -> str | None:
+    """Return why an answer is over GATEWAY_MAX_RESPONSE_CHARS, or None when it fits."""
+    limit = settings.GATEWAY_MAX_RESPONSE_CHARS
+    # Bytes >= characters in UTF-8, so decoding is needed only for a long body.
+    if len(response.content) <= limit:
+        return None
+    length = len(response.content.decode(response.charset or "utf-8", errors="replace"))
+    if length <= limit:
+        return None
+    return (
+        f"The answer has {length:,} characters, over the {limit:,} an AI platform accepts; "
+        "ask for less (narrower filters or fewer results)."
+    )

@@ -48,21 +48,35 @@ def operation_id_for(view_class, method: str) -> str | None:
         return None
 
 
+def credential_kind(auth) -> str | None:
+    if auth is None:
+        return None
+    if isinstance(auth, ServiceKey):
+        return "service_key"
+    if isinstance(auth, UserKey):
+        return "user_key"
+    return "oauth"
+
+
 def caller_of(request) -> tuple[str | None, int | None]:
     """Return (credential kind, user id) as DRF's authentication left them on the request."""
+    tool_call = getattr(request, "mcp_tool_call", None)
+    if tool_call is not None:  # an MCP tool call: what the plugin's view authenticated
+        return (credential_kind(tool_call.auth), getattr(tool_call.auth, "user_id", None))
     if not hasattr(request, "auth"):
         # Not a DRF view: request.user is the lazy session user, and reading it would query the DB.
         return (None, None)
-    auth = request.auth
     user = getattr(request, "user", None)
     user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
-    if auth is None:
-        return (None, user_id)
-    if isinstance(auth, ServiceKey):
-        return ("service_key", user_id)
-    if isinstance(auth, UserKey):
-        return ("user_key", user_id)
-    return ("oauth", user_id)
+    return (credential_kind(request.auth), user_id)
+
+
+def operation_of(request) -> str | None:
+    tool_call = getattr(request, "mcp_tool_call", None)
+    if tool_call is not None:
+        return tool_call.operation
+    view_class = getattr(request, "view_class", None)
+    return operation_id_for(view_class, request.method) if view_class is not None else None
 
 
 class RequestLogMiddleware:
@@ -79,11 +93,10 @@ class RequestLogMiddleware:
         response["X-Request-ID"] = request.request_id
         kind, user_id = caller_of(request)
         plugin = getattr(request, "plugin", None)
-        view_class = getattr(request, "view_class", None)
         fields = {
             "request_id": request.request_id,
             "plugin": plugin.slug if plugin is not None else None,
-            "operation_id": operation_id_for(view_class, request.method) if view_class is not None else None,
+            "operation_id": operation_of(request),
             "method": request.method,
             "path": request.path,
             "status": response.status_code,

@@ -78,3 +78,20 @@ def test_an_answer_over_the_limit_is_a_clear_502_and_one_under_it_passes(client,
     assert accented.status_code == 200
     # The gateway's own documents are not plugin answers.
     assert client.get("/plugins/echo/openapi.json").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_mcp_tool_result_over_the_limit_is_an_error_result(client, settings):
+    from plugins.todo.models import Todo
+
+    settings.GATEWAY_MAX_RESPONSE_CHARS = 1000
+    Todo.objects.bulk_create(Todo(username="ann", text="x" * 200) for _ in range(10))
+    body = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "getTodos", "arguments": {"username": "ann"}},
+    }
+    result = client.post("/plugins/todo/mcp", body, content_type="application/json").json()["result"]
+    assert result["isError"] is True
+    assert "over the 1,000 an AI platform accepts" in result["content"][0]["text"]

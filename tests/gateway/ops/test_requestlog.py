@@ -74,3 +74,28 @@ def test_errors_and_gateway_pages_are_logged_too(client, db, log_lines):
         (None, 404, None),
         (None, 200, None),
     ]
+
+
+def test_an_mcp_tool_call_logs_the_tool_and_the_caller_its_view_saw(
+    client, db, plugin_row, django_user_model, log_lines
+):
+    plugin = plugin_row("todo", auth_mode="user_http")
+    user = django_user_model.objects.create_user("ann", password="pw-123456-long")
+    key = user_key_create(user=user, plugin=plugin, name="agent")
+    body = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "getTodos", "arguments": {"username": "x"}},
+    }
+    response = client.post(
+        "/plugins/todo/mcp", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert response.status_code == 200 and "result" in response.json()
+    (line,) = log_lines()
+    assert (line["operation_id"], line["auth"], line["user_id"], line["path"]) == (
+        "getTodos",
+        "user_key",
+        user.pk,
+        "/plugins/todo/mcp",
+    )
