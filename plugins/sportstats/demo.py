@@ -11,29 +11,12 @@ from datetime import date, timedelta
 from itertools import combinations
 from pathlib import Path
 
-from .models import Game, Player, Stat, Team
+from .models import STAT_COUNTS, Game, Player, Stat, Team
 
 STATIC_FILE = Path(__file__).parent / "data" / "nba_static.json"
 DEMO_SEASON = 2025
 ROSTER_PLAYED = 10  # players per team who get minutes; the next one is listed with none (a DNP)
-COUNTS = [
-    "fgm",
-    "fga",
-    "fg3m",
-    "fg3a",
-    "ftm",
-    "fta",
-    "oreb",
-    "dreb",
-    "reb",
-    "ast",
-    "stl",
-    "blk",
-    "turnover",
-    "pf",
-    "pts",
-]
-DNP_LINE = {"min": "", "seconds": None, **dict.fromkeys(COUNTS, 0), "fg_pct": 0.0, "fg3_pct": 0.0, "ft_pct": 0.0}
+DNP_LINE = {"min": "", "seconds": None, **dict.fromkeys(STAT_COUNTS, 0), "fg_pct": 0.0, "fg3_pct": 0.0, "ft_pct": 0.0}
 
 
 def static_teams_players() -> tuple[list[Team], list[Player]]:

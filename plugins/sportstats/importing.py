@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from .serializers import COUNTS, PCTS
+from .models import STAT_COUNTS, STAT_PCTS
 
 SECTIONS = ["teams", "players", "games", "stats"]  # dependency order: each refers only to earlier ones
 WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -186,7 +186,7 @@ def stat_row(item: dict) -> dict:
         team_id = _ref(player, "team", required=False)  # older dumps carry the team on the player only
     if team_id is None:
         raise RowError("'team' (or player.team_id) is required")
-    counts = {name: _int(item, name, required=False) for name in COUNTS}
+    counts = {name: _int(item, name, required=False) for name in STAT_COUNTS}
     if any(value is not None and value > 32767 for value in counts.values()):
         raise RowError("box-score counts must be below 32768")
     return {
@@ -197,7 +197,7 @@ def stat_row(item: dict) -> dict:
         "min": _str(item, "min", max_length=10) if item.get("min") is not None else "",
         "seconds": seconds_played(item.get("min")),
         **counts,
-        **{name: _float(item, name) for name in PCTS},
+        **{name: _float(item, name) for name in STAT_PCTS},
     }
 
 

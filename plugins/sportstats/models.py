@@ -6,6 +6,27 @@ from django.db import models
 SOURCE_CACHE_KEY = "sportstats:source"
 
 
+# The box-score columns of a Stat: counts (averaged per game) and shooting percentages.
+STAT_COUNTS = [
+    "fgm",
+    "fga",
+    "fg3m",
+    "fg3a",
+    "ftm",
+    "fta",
+    "oreb",
+    "dreb",
+    "reb",
+    "ast",
+    "stl",
+    "blk",
+    "turnover",
+    "pf",
+    "pts",
+]
+STAT_PCTS = ["fg_pct", "fg3_pct", "ft_pct"]
+
+
 class Team(models.Model):
     id = models.IntegerField(primary_key=True)
     abbreviation = models.CharField(max_length=10)

@@ -7,8 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
-from .models import Game, Player, Stat, Team
-from .serializers import COUNTS
+from .models import STAT_COUNTS, Game, Player, Stat, Team
 
 
 def page_slice(queryset: QuerySet, *, page: int, per_page: int) -> tuple[list, dict]:
@@ -120,13 +119,13 @@ def season_averages(*, season: int, player_ids: list[int]) -> list[dict]:
     totals = (
         Stat.objects.filter(player_id__in=player_ids, game__season=season, game__postseason=False, seconds__gt=0)
         .values("player_id")
-        .annotate(games_played=Count("id"), seconds=Sum("seconds"), **{name: Sum(name) for name in COUNTS})
+        .annotate(games_played=Count("id"), seconds=Sum("seconds"), **{name: Sum(name) for name in STAT_COUNTS})
         .order_by("player_id")
     )
     averages = []
     for row in totals:
         played = Decimal(row["games_played"])
-        average = {name: _round(Decimal(row[name] or 0) / played, "0.01") for name in COUNTS}
+        average = {name: _round(Decimal(row[name] or 0) / played, "0.01") for name in STAT_COUNTS}
         averages.append(
             {
                 "player_id": row["player_id"],

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from .models import STAT_COUNTS, STAT_PCTS
+
 
 class SportsGameDateField(serializers.DateField):
     """Write a date the way balldontlie v1 did: midnight UTC as an ISO timestamp."""
@@ -74,38 +76,21 @@ class SportsStatPlayerSerializer(serializers.Serializer):
     team_id = serializers.IntegerField(allow_null=True)
 
 
-COUNTS = [
-    "fgm",
-    "fga",
-    "fg3m",
-    "fg3a",
-    "ftm",
-    "fta",
-    "oreb",
-    "dreb",
-    "reb",
-    "ast",
-    "stl",
-    "blk",
-    "turnover",
-    "pf",
-    "pts",
-]
-PCTS = ["fg_pct", "fg3_pct", "ft_pct"]
-
-
 # The box-score numbers as declared fields of a base class (DRF collects a base's declared fields).
 StatNumbers = type(
     "StatNumbers",
     (serializers.Serializer,),
-    {name: serializers.IntegerField(allow_null=True) for name in COUNTS}
-    | {name: serializers.FloatField(allow_null=True) for name in PCTS},
+    {name: serializers.IntegerField(allow_null=True) for name in STAT_COUNTS}
+    | {name: serializers.FloatField(allow_null=True) for name in STAT_PCTS},
 )
 AverageNumbers = type(
     "AverageNumbers",
     (serializers.Serializer,),
-    {name: serializers.FloatField(help_text="Per-game average, 2 decimals.") for name in COUNTS}
-    | {name: serializers.FloatField(help_text="Made / attempted, 3 decimals; 0 without attempts.") for name in PCTS},
+    {name: serializers.FloatField(help_text="Per-game average, 2 decimals.") for name in STAT_COUNTS}
+    | {
+        name: serializers.FloatField(help_text="Made / attempted, 3 decimals; 0 without attempts.")
+        for name in STAT_PCTS
+    },
 )
 
 
