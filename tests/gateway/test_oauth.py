@@ -30,6 +30,17 @@ def platform_client(oauth_plugin, capsys):
     return json.loads(capsys.readouterr().out)
 
 
+def code_exchange(client: dict, code: str) -> dict:
+    """Return the platform's token request for an authorization code, credentials in the body."""
+    return {
+        "grant_type": "authorization_code",
+        "client_id": client["client_id"],
+        "client_secret": client["client_secret"],
+        "code": code,
+        "redirect_uri": CALLBACK,
+    }
+
+
 def exchange(live_server, body: dict, *, as_json: bool, auth=None, base=BASE):
     url = f"{live_server.url}{base}oauth/token"
     if as_json:
@@ -45,13 +56,7 @@ def code_for(live_server, client_id, username="ann", password="ann-password-1", 
 
 def tokens_for(live_server, client, username="ann", password="ann-password-1", as_json=True):
     result = code_for(live_server, client["client_id"], username, password)
-    body = {
-        "grant_type": "authorization_code",
-        "client_id": client["client_id"],
-        "client_secret": client["client_secret"],
-        "code": result["code"],
-        "redirect_uri": CALLBACK,
-    }
+    body = code_exchange(client, result["code"])
     response = exchange(live_server, body, as_json=as_json)
     assert response.status_code == 200, response.text
     return response.json()
@@ -86,13 +91,7 @@ def test_full_round_trip_code_token_api_refresh_revoke(live_server, platform_cli
     assert result["location"].startswith(CALLBACK + "?")
     assert result["state"] == "xyz-state"
 
-    body = {
-        "grant_type": "authorization_code",
-        "client_id": platform_client["client_id"],
-        "client_secret": platform_client["client_secret"],
-        "code": result["code"],
-        "redirect_uri": CALLBACK,
-    }
+    body = code_exchange(platform_client, result["code"])
     response = exchange(live_server, body, as_json=as_json)
     assert response.status_code == 200, response.text
     tokens = response.json()
@@ -159,13 +158,7 @@ def test_client_credentials_by_http_basic(live_server, platform_client):
 
 def test_a_code_works_once(live_server, platform_client):
     result = code_for(live_server, platform_client["client_id"])
-    body = {
-        "grant_type": "authorization_code",
-        "client_id": platform_client["client_id"],
-        "client_secret": platform_client["client_secret"],
-        "code": result["code"],
-        "redirect_uri": CALLBACK,
-    }
+    body = code_exchange(platform_client, result["code"])
     assert exchange(live_server, body, as_json=True).status_code == 200
     reused = exchange(live_server, body, as_json=True)
     assert reused.status_code == 400
@@ -185,14 +178,7 @@ def test_a_code_works_once(live_server, platform_client):
 )
 def test_token_exchange_failures_are_rfc6749_errors(live_server, platform_client, change, error, status):
     result = code_for(live_server, platform_client["client_id"])
-    body = {
-        "grant_type": "authorization_code",
-        "client_id": platform_client["client_id"],
-        "client_secret": platform_client["client_secret"],
-        "code": result["code"],
-        "redirect_uri": CALLBACK,
-        **change,
-    }
+    body = {**code_exchange(platform_client, result["code"]), **change}
     response = exchange(live_server, body, as_json=True)
     assert response.status_code == status, response.text
     assert response.json()["error"] == error
@@ -264,13 +250,7 @@ def test_tokens_are_bound_to_their_plugin(live_server, platform_client):
 def test_a_client_of_one_plugin_cannot_get_tokens_from_another(live_server, platform_client):
     Plugin.objects.filter(slug="sportstats").update(auth_mode="oauth")
     result = code_for(live_server, platform_client["client_id"])
-    body = {
-        "grant_type": "authorization_code",
-        "client_id": platform_client["client_id"],
-        "client_secret": platform_client["client_secret"],
-        "code": result["code"],
-        "redirect_uri": CALLBACK,
-    }
+    body = code_exchange(platform_client, result["code"])
     response = exchange(live_server, body, as_json=True, base="/plugins/sportstats/")
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
