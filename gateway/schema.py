@@ -70,18 +70,16 @@ def schema_generate(request, plugin: Plugin) -> dict:
     elif plugin.auth_mode != AuthMode.NONE:
         components["securitySchemes"] = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
         schema["security"] = [{"bearerAuth": []}]
+    unauthorized = {
+        "description": "Missing or invalid credentials.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
             # GPT Actions ask the user before a consequential call: never for reads, always for deletes.
             if method in CONSEQUENTIAL:
                 operation["x-openai-isConsequential"] = CONSEQUENTIAL[method]
-    if plugin.auth_mode != AuthMode.NONE:
-        unauthorized = {
-            "description": "Missing or invalid credentials.",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        }
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+            if plugin.auth_mode != AuthMode.NONE:
                 operation["responses"].setdefault("401", unauthorized)
     return schema
 
