@@ -48,9 +48,7 @@ def test_readyz_is_503_when_the_database_is_unreachable(client):
 
 
 def test_readyz_is_503_when_the_cache_is_unreachable(client, db, settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "cache": "cache unreachable: ConnectionError"}
