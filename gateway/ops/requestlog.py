@@ -8,10 +8,10 @@ import logging
 import re
 import time
 import uuid
-from functools import cache
 
 from ..auth import ServiceKey
 from ..models import UserKey
+from ..operations import request_operation
 
 logger = logging.getLogger("gateway.request")
 # An incoming id is kept only if it cannot break a log line or a header: short, plain characters.
@@ -22,30 +22,6 @@ def request_id_for(request) -> str:
     """Return the caller's X-Request-ID when it is sane, else a new random one."""
     incoming = request.headers.get("x-request-id", "")
     return incoming if SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-
-
-@cache
-def operation_id_for(view_class, method: str) -> str | None:
-    """Return the operationId a view method declares with @extend_schema(operation_id=...), or None.
-
-    drf-spectacular keeps the declaration on the method as `kwargs["schema"]`; it depends on the
-    code only (class and method), so one answer per process is right.
-    """
-    handler = getattr(view_class, method.lower(), None)
-    schema_class = getattr(handler, "kwargs", {}).get("schema") if handler is not None else None
-    if schema_class is None:
-        return None
-    try:
-        view = view_class()
-        # What the schema's scope check reads (API versioning is off, so the request is not used).
-        view.request, view.args, view.kwargs = None, (), {}
-        schema = schema_class()
-        schema.view = view
-        schema.method = method.upper()
-        schema.path = ""
-        return schema.get_operation_id() or None
-    except Exception:  # an undeclared id would need the URL path: leave it null rather than guess
-        return None
 
 
 def credential_kind(auth) -> str | None:
@@ -71,14 +47,6 @@ def caller_of(request) -> tuple[str | None, int | None]:
     return (credential_kind(request.auth), user_id)
 
 
-def operation_of(request) -> str | None:
-    tool_call = getattr(request, "mcp_tool_call", None)
-    if tool_call is not None:
-        return tool_call.operation
-    view_class = getattr(request, "view_class", None)
-    return operation_id_for(view_class, request.method) if view_class is not None else None
-
-
 class RequestLogMiddleware:
     """Time the request, tag it with an id, and log one JSON line when the answer leaves."""
 
@@ -88,7 +56,6 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         request.request_id = request_id_for(request)
-        request.view_class = None
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         kind, user_id = caller_of(request)
@@ -96,7 +63,7 @@ class RequestLogMiddleware:
         fields = {
             "request_id": request.request_id,
             "plugin": plugin.slug if plugin is not None else None,
-            "operation_id": operation_of(request),
+            "operation_id": request_operation(request),
             "method": request.method,
             "path": request.path,
             "status": response.status_code,
@@ -106,7 +73,3 @@ class RequestLogMiddleware:
         }
         logger.info("%s %s %s", request.method, request.path, response.status_code, extra={"fields": fields})
         return response
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        # DRF's as_view() keeps the class on the function; plain Django views have no operationId.
-        request.view_class = getattr(view_func, "cls", None)

@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from ..auth import PluginAuthentication, ServiceKey
 from ..mcp import views as mcp_views
 from ..models import UserKey
+from ..operations import request_operation
 from .models import Client, Credential
-from .operations import http_operation
 
 # The AI platform's per-call headers -> (column, longest value kept).
 PLATFORM_HEADERS = {
@@ -84,7 +84,7 @@ def call_fields(request, response, *, started: float, duration_ms: float) -> dic
             return None
         fields = {"client": Client.MCP, **outcome}
     else:
-        operation = http_operation(request)
+        operation = request_operation(request)
         if operation is None:
             return None
         fields = {

@@ -1,5 +1,6 @@
 """Every plugin API call becomes one usage row, whatever the client and auth mode; other pages do not."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -41,6 +42,21 @@ def test_errors_and_undocumented_methods_are_recorded_as_such(client):
     rows = list(Call.objects.order_by("id").values_list("operation", "status", "is_error"))
     assert rows == [("addTodo", 400, True), ("PATCH /todos/{username}", 405, True)]
     assert Call.objects.first().conversation_id == ""
+
+
+@pytest.mark.parametrize("slug", ["todo", "sportstats", "weather", "echo"])
+@pytest.mark.parametrize("host_mode", [False, True])
+def test_every_documented_operation_is_recorded_under_its_spec_operation_id(client, slug, host_mode):
+    base, host = ("/", f"{slug}.localhost") if host_mode else (f"/plugins/{slug}/", "localhost")
+    spec = client.get(f"{base}openapi.json", HTTP_HOST=host).json()
+    expected = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            url = base + re.sub(r"\{\w+\}", "1", path).lstrip("/")
+            client.generic(method.upper(), url, "", content_type="application/json", HTTP_HOST=host)
+            expected.append((slug, operation["operationId"]))
+    assert len(expected) >= 1
+    assert list(Call.objects.order_by("id").values_list("plugin", "operation")) == expected
 
 
 def test_gateway_pages_under_a_plugin_are_not_api_calls(client):
