@@ -8,7 +8,7 @@
 # Knobs (environment), defaults in brackets:
 #   BENCH_DATABASE_URL [postgres://postgres@127.0.0.1:5432/gw_benchdb]  dropped and recreated!
 #   BENCH_DURATION [15] and BENCH_WARMUP [3] seconds, BENCH_CONNECTIONS [32], BENCH_THREADS [2]
-#   BENCH_ENDPOINTS [todos_get todos_post manifest openapi]
+#   BENCH_ENDPOINTS [todos_get todos_post manifest openapi sportstats]
 #   BENCH_QUIET_MAX [10] %, BENCH_QUIET_WAIT [120] s: wait for other jobs on a shared machine
 #   BENCH_LABEL: the output folder's name; BENCH_WSGI_APP: see bench/experiment_wsgi.py
 #   BENCH_AUTH [none]: or `oauth`: the todo plugin in OAuth mode, called with real DOT access tokens
@@ -29,7 +29,7 @@ WARMUP="${BENCH_WARMUP:-3}"
 WARMUP="${WARMUP%s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
-ENDPOINTS="${BENCH_ENDPOINTS:-todos_get todos_post manifest openapi}"
+ENDPOINTS="${BENCH_ENDPOINTS:-todos_get todos_post manifest openapi sportstats}"
 OUT="$ROOT/bench/out/${BENCH_LABEL:-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
 
@@ -70,12 +70,20 @@ print(f"fresh database {name}", file=sys.stderr)
 PYEOF
 "$PY" manage.py migrate --no-input >"$OUT/migrate.log"
 "$PY" manage.py collectstatic --no-input >"$OUT/collectstatic.log"
+# Sport stats' demo season (30 teams, 874 games, 19,228 box scores) for the sportstats query.
+"$PY" manage.py demo_data >"$OUT/demo_data.log"
+# The query: one player's box scores in one season, the getStats call an assistant makes most.
+STATS_QUERY="$("$PY" manage.py shell -v 0 -c '
+from plugins.sportstats.models import Stat
+stat = Stat.objects.order_by("id").select_related("game").first()
+print(f"player_ids[]={stat.player_id}&seasons[]={stat.game.season}&per_page=25")')"
 AUTH="${BENCH_AUTH:-none}"
-READER_AUTH=() WRITER_AUTH=()
+READER_AUTH=() WRITER_AUTH=() STATS_AUTH=()
 if [ "$AUTH" = oauth ]; then
-    read -r READER_TOKEN WRITER_TOKEN < <("$PY" bench/seed_oauth.py)
+    read -r READER_TOKEN WRITER_TOKEN STATS_TOKEN < <("$PY" bench/seed_oauth.py)
     READER_AUTH=(-H "Authorization: Bearer $READER_TOKEN")
     WRITER_AUTH=(-H "Authorization: Bearer $WRITER_TOKEN")
+    STATS_AUTH=(-H "Authorization: Bearer $STATS_TOKEN")
 fi
 
 # --- gunicorn on a free local port ---------------------------------------------------------------
@@ -110,6 +118,7 @@ url_of() {
         todos_post) echo "$BASE/todos/benchwriter" ;;
         manifest) echo "$BASE/.well-known/ai-plugin.json" ;;
         openapi) echo "$BASE/openapi.json" ;;
+        sportstats) echo "http://127.0.0.1:$PORT/plugins/sportstats/stats?$STATS_QUERY" ;;
         *) echo "unknown endpoint $1" >&2; exit 2 ;;
     esac
 }
@@ -117,6 +126,7 @@ url_of() {
 drive() {  # drive <endpoint> <duration> <output file>
     local url script=() body=() header=("${READER_AUTH[@]}")
     url="$(url_of "$1")"
+    if [ "$1" = sportstats ]; then header=("${STATS_AUTH[@]}"); fi
     if [ "$1" = todos_post ]; then
         header=("${WRITER_AUTH[@]}")
         script=(-s bench/post_todo.lua)
