@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from . import demo
 from .importing import ROW_PARSERS, SECTIONS, Document, RowError
@@ -16,6 +16,19 @@ REFERENCES = {
     "stats": {"game_id": Game, "player_id": Player, "team_id": Team},
 }
 MAX_REPORTED = 20
+
+
+def statistics_refresh() -> None:
+    """Have PostgreSQL re-read the tables' statistics after a bulk load (ANALYZE).
+
+    Until autovacuum gets to it (a minute or more later), the planner believes the new rows are not
+    there: right after the demo load, getStats for one player and season joined all 874 games one
+    index probe at a time (1.6 ms) instead of the player's 59 box scores (0.8 ms).
+    """
+    if connection.vendor == "postgresql":
+        tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in MODELS.values())
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {tables}")
 
 
 def _upsert(model, rows: list[dict]) -> None:
@@ -79,6 +92,7 @@ def document_import(
             done += len(rows)
             if progress:
                 progress(section, done)
+    statistics_refresh()
 
 
 def _batches(items: Iterable, size: int) -> Iterable[list]:
@@ -110,6 +124,7 @@ def demo_load() -> str:
     games, stats = demo.season_generate(season=demo.DEMO_SEASON, teams=teams, players=players)
     for model, rows in ((Team, teams), (Player, players), (Game, games), (Stat, stats)):
         model.objects.bulk_create(rows, batch_size=500)
+    statistics_refresh()
     return (
         f"{len(teams)} NBA teams, {len(players)} players, and a generated DEMO season {demo.DEMO_SEASON} "
         f"({len(games)} games, {len(stats)} box scores; not real results)"
@@ -134,4 +149,5 @@ def stats_generate(*, stats: int, progress: Callable[[int], None] | None = None)
         season -= 1
         if progress:
             progress(made)
+    statistics_refresh()
     return made
