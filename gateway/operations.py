@@ -10,8 +10,6 @@ from functools import cache
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from .schema import GatewayAutoSchema
-
 CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
@@ -33,20 +31,21 @@ def api_views(api_urlconf: str) -> dict[str, object]:
 
 @cache
 def operation_id(view_class, method: str, path: str) -> str:
-    """Return the operationId drf-spectacular gives this view method at this spec path.
+    """Return the operationId a view method declares with drf-spectacular's @extend_schema.
 
-    The same call the schema generator makes, so a declared @extend_schema(operation_id=...) and a
-    generated id both match the document. A method the view does not have is "METHOD /path".
+    The same call the schema generator makes, so the name matches the document. A method with no
+    @extend_schema (OPTIONS, HEAD, one the view lacks: none is in the document) is "METHOD /path".
     """
     handler = getattr(view_class, method.lower(), None) if view_class is not None else None
-    if handler is None:
+    schema_class = getattr(handler, "kwargs", {}).get("schema") if handler is not None else None
+    if schema_class is None or method in ("OPTIONS", "HEAD"):
         return f"{method} {path}"
-    schema_class = getattr(handler, "kwargs", {}).get("schema") or GatewayAutoSchema
     view = view_class()
     # What the schema's scope checks read (API versioning is off, so the request is not used).
     view.request, view.args, view.kwargs = None, (), {}
     schema = schema_class()
-    schema.view, schema.method, schema.path = view, method, path
+    # The generator sets path_prefix; a declared id never reads it, a generated one strips nothing.
+    schema.view, schema.method, schema.path, schema.path_prefix = view, method, path, ""
     return schema.get_operation_id()
 
 
