@@ -2,6 +2,7 @@
 
 import json
 import re
+import runpy
 import shlex
 from pathlib import Path
 
@@ -119,9 +120,7 @@ def gunicorn_settings(monkeypatch, **env) -> dict:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    namespace: dict = {}
-    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
-    return namespace
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
 def test_gunicorn_config_binds_port_8000_and_outlasts_a_platform_call(monkeypatch):

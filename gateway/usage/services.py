@@ -29,7 +29,8 @@ def call_insert_sql() -> tuple[str, list]:
     columns = ", ".join(quote(field.column) for field in fields)
     values = ", ".join(f"%s::{field.db_type(connection)}" for field in fields)
     # Identifiers come from the model; every value is a parameter.
-    sql = f"INSERT INTO {quote(Call._meta.db_table)} ({columns}) SELECT {values} FROM set_config('synchronous_commit', 'off', true)"  # noqa: S608, E501
+    table = quote(Call._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) SELECT {values} FROM set_config('synchronous_commit', 'off', true)"  # noqa: S608
     return sql, fields
 
 

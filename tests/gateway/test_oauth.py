@@ -103,31 +103,19 @@ def test_full_round_trip_code_token_api_refresh_revoke(live_server, platform_cli
     assert api(live_server, tokens["access_token"]).json() == {"todos": ["from the platform"]}
     assert Todo.objects.get().user.username == "ann"
 
-    refreshed = exchange(
-        live_server,
-        {
-            "grant_type": "refresh_token",
-            "refresh_token": tokens["refresh_token"],
-            "client_id": platform_client["client_id"],
-            "client_secret": platform_client["client_secret"],
-        },
-        as_json=as_json,
-    )
+    refresh = {
+        "grant_type": "refresh_token",
+        "refresh_token": tokens["refresh_token"],
+        "client_id": platform_client["client_id"],
+        "client_secret": platform_client["client_secret"],
+    }
+    refreshed = exchange(live_server, refresh, as_json=as_json)
     assert refreshed.status_code == 200, refreshed.text
     new = refreshed.json()
     assert new["refresh_token"] != tokens["refresh_token"]  # rotated
     assert api(live_server, new["access_token"]).status_code == 200
     # The old refresh token is spent.
-    again = exchange(
-        live_server,
-        {
-            "grant_type": "refresh_token",
-            "refresh_token": tokens["refresh_token"],
-            "client_id": platform_client["client_id"],
-            "client_secret": platform_client["client_secret"],
-        },
-        as_json=as_json,
-    )
+    again = exchange(live_server, refresh, as_json=as_json)
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
     revoke_body = {

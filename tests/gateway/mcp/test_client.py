@@ -80,5 +80,6 @@ def test_service_key_mode_needs_the_key(live_server, plugin_row):
     assert result.is_error is False
     assert Todo.objects.get(username="svc").text == "from MCP"
 
-    with pytest.raises(Exception):  # noqa: B017 - the client surfaces the 401 as an exception group
+    # The client surfaces the 401 as an MCPError inside its task groups.
+    with pytest.RaisesGroup(MCPError, flatten_subgroups=True):
         run_client(f"{live_server.url}/plugins/todo/mcp", add, headers={"Authorization": "Bearer wrong"})
