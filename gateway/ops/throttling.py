@@ -18,6 +18,18 @@ from ..models import UserKey
 WINDOW_SECONDS = 60
 
 
+def client_address(request) -> str:
+    """Return the address of the client: the trusted proxy's view of it, else the socket's peer.
+
+    Behind the proxy (GATEWAY_TRUST_PROXY) REMOTE_ADDR is the proxy itself; the proxy appends the
+    address it saw to X-Forwarded-For, and anything before that entry is the client's say-so.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.GATEWAY_TRUST_PROXY and forwarded:
+        return forwarded.split(",")[-1].strip()[:64]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def caller_identity(request) -> str:
     """Return who is calling: the credential when there is one, else the client's address."""
     auth = request.auth
@@ -27,21 +39,29 @@ def caller_identity(request) -> str:
         return f"key:{auth.pk}"
     if auth is not None and getattr(auth, "pk", None) is not None:
         return f"token:{auth.pk}"
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.GATEWAY_TRUST_PROXY and forwarded:
-        # The proxy in front appends the address it saw; anything before it is the client's say-so.
-        return "ip:" + forwarded.split(",")[-1].strip()
-    return "ip:" + request.META.get("REMOTE_ADDR", "")
+    return "ip:" + client_address(request)
 
 
-def window_count(key: str) -> int:
+def window_count(key: str, window_seconds: int = WINDOW_SECONDS) -> int:
     """Add one call to a counter living one window, and return the count so far."""
     try:
         return cache.incr(key)
     except ValueError:  # no counter yet in this window
-        if cache.add(key, 1, WINDOW_SECONDS + 5):
+        if cache.add(key, 1, window_seconds + 5):
             return 1
         return cache.incr(key)
+
+
+def window_peek(key: str) -> int:
+    """Return a counter's value without adding to it (0 when there is none)."""
+    return cache.get(key) or 0
+
+
+def window_of(window_seconds: int) -> tuple[int, int]:
+    """Return (the current fixed window's number, seconds until it ends) for a window length."""
+    now = time.time()
+    window = int(now // window_seconds)
+    return window, max(1, int((window + 1) * window_seconds - now + 0.999))
 
 
 class PluginRateThrottle(BaseThrottle):

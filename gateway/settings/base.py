@@ -3,6 +3,7 @@
 Overrides live in ``local`` (zero-setup run), ``test`` and ``production``.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -113,6 +114,21 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_key_prefix(database: dict) -> str:
+    """Return GATEWAY_CACHE_PREFIX, else one derived from the database this deployment serves.
+
+    Every key the gateway writes starts with it, so two deployments sharing one Redis database
+    (staging beside production) never read each other's plugin rows, tokens or counters, while
+    every server of one deployment (same database) shares its entries and evictions.
+    """
+    explicit = os.environ.get("GATEWAY_CACHE_PREFIX", "").strip()
+    if explicit:
+        return explicit
+    identity = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    return "gw-" + hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
 CACHES = {
     "default": (
         {
@@ -120,6 +136,7 @@ CACHES = {
             # response callbacks) for every cache call, a third of a cached request's cache cost.
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": cache_key_prefix(DATABASES["default"]),
         }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
