@@ -1,15 +1,23 @@
 """Property-based fuzzing of every plugin's API against its own spec (schemathesis).
 
-For each plugin and auth mode (none; service_http with a key), every operation gets a bounded
-number of generated requests through the WSGI app; any 5xx, undocumented status, wrong content
-type or body not matching the spec fails. Upstreams are the local fake (nothing leaves the machine).
+For each plugin and auth mode it supports (none; service_http with its key; user_http with a
+user's key; oauth with a token from the real authorize -> consent -> token exchange, demo data
+loaded), every operation gets a bounded number of generated requests through the WSGI app, so
+they pass auth and reach the views; any 5xx, undocumented status, wrong content type or body not
+matching the spec fails. Upstreams are the local fake (nothing leaves the machine).
 """
+
+from io import StringIO
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import schemathesis
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -19,7 +27,8 @@ from schemathesis.checks import (
 )
 
 from gateway.registry import plugin_configs
-from gateway.services import plugin_rotate_service_key
+from gateway.services import oauth_client_create, plugin_rotate_service_key, user_key_create
+from tests.oauth_flow import CALLBACK, authorize_url, hidden_fields
 from tests.plugins.weather.conftest import openmeteo_forecast, openmeteo_geocoding
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
@@ -50,17 +59,60 @@ def offline_upstreams(fake_upstream, settings, monkeypatch):
     return fake_upstream
 
 
+MODES = ("none", "service_http", "user_http", "oauth")
+# With demo data loaded, getGames answers "2025-10-21T00:00:00.000Z" (balldontlie v1's format,
+# plugins/sportstats/serializers.py) where its spec says `format: date`: spec drift, not a 5xx.
+DATE_DRIFT = pytest.mark.xfail(
+    strict=True, reason="sportstats spec drift: SportsGameDateField writes a timestamp, the spec says date"
+)
+WITH_DEMO_GAMES = {("sportstats", "user_http"), ("sportstats", "oauth")}
 CASES = [
-    (config.slug, mode) for config in plugin_configs() for mode in ("none", "service_http") if mode in config.auth_modes
+    pytest.param(config.slug, mode, marks=DATE_DRIFT if (config.slug, mode) in WITH_DEMO_GAMES else ())
+    for config in plugin_configs()
+    for mode in MODES
+    if mode in config.auth_modes
 ]
 
 
+def oauth_access_token(plugin, user) -> str:
+    """Return an access token issued to `user` by the real authorize -> consent -> token exchange."""
+    client, secret = oauth_client_create(plugin=plugin, redirect_uris=[CALLBACK], name="fuzz")
+    browser = Client()
+    browser.force_login(user)
+    url = authorize_url(f"/plugins/{plugin.slug}/", client.client_id)
+    consent = browser.get(url)
+    assert consent.status_code == 200, consent.content
+    answer = browser.post(url.split("?")[0], {**hidden_fields(consent.content.decode()), "allow": "Authorize"})
+    code = parse_qs(urlsplit(answer["Location"]).query)["code"][0]
+    body = {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}
+    tokens = browser.post(
+        f"/plugins/{plugin.slug}/oauth/token", {**body, "client_id": client.client_id, "client_secret": secret}
+    )
+    assert tokens.status_code == 200, tokens.content
+    return tokens.json()["access_token"]
+
+
+def credential(plugin, auth_mode: str) -> str | None:
+    """Return a credential the plugin accepts in this mode (None in mode none)."""
+    if auth_mode == "service_http":
+        return plugin_rotate_service_key(plugin=plugin)
+    if auth_mode in ("user_http", "oauth"):
+        call_command("demo_data", stdout=StringIO())
+        user = get_user_model().objects.create_user("fuzzer", password="fuzz-password-1")
+        if auth_mode == "user_http":
+            return user_key_create(user=user, plugin=plugin, name="fuzz")
+        return oauth_access_token(plugin, user)
+    return None
+
+
 @pytest.mark.parametrize(("slug", "auth_mode"), CASES)
-def test_every_operation_answers_as_its_spec_says(slug, auth_mode, plugin_row, offline_upstreams, wsgi_app):
+def test_every_operation_answers_as_its_spec_says(slug, auth_mode, plugin_row, offline_upstreams, request):
     plugin = plugin_row(slug, auth_mode=auth_mode)
     headers = {}
-    if auth_mode == "service_http":
-        headers["Authorization"] = f"Bearer {plugin_rotate_service_key(plugin=plugin)}"
+    if key := credential(plugin, auth_mode):
+        headers["Authorization"] = f"Bearer {key}"
+    # Only now: Django's test Client (the OAuth flow) reconnects the signal this fixture disconnects.
+    wsgi_app = request.getfixturevalue("wsgi_app")
     schema = schemathesis.openapi.from_wsgi(f"/plugins/{slug}/openapi.json", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations, f"{slug} documents no operation"
