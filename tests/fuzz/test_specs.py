@@ -8,16 +8,11 @@ matching the spec fails. Upstreams are the local fake (nothing leaves the machin
 """
 
 from io import StringIO
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -27,23 +22,12 @@ from schemathesis.checks import (
 )
 
 from gateway.registry import plugin_configs
-from gateway.services import oauth_client_create, plugin_rotate_service_key, user_key_create
-from tests.oauth_flow import CALLBACK, authorize_url, hidden_fields
+from gateway.services import plugin_rotate_service_key, user_key_create
 from tests.plugins.weather.conftest import openmeteo_forecast, openmeteo_geocoding
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 EXAMPLES_PER_OPERATION = 30
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-
-
-@pytest.fixture
-def wsgi_app():
-    """Return the WSGI app, kept from closing the test's DB connection per request (as Django's test Client does)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield get_wsgi_application()
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -74,25 +58,7 @@ CASES = [
 ]
 
 
-def oauth_access_token(plugin, user) -> str:
-    """Return an access token issued to `user` by the real authorize -> consent -> token exchange."""
-    client, secret = oauth_client_create(plugin=plugin, redirect_uris=[CALLBACK], name="fuzz")
-    browser = Client()
-    browser.force_login(user)
-    url = authorize_url(f"/plugins/{plugin.slug}/", client.client_id)
-    consent = browser.get(url)
-    assert consent.status_code == 200, consent.content
-    answer = browser.post(url.split("?")[0], {**hidden_fields(consent.content.decode()), "allow": "Authorize"})
-    code = parse_qs(urlsplit(answer["Location"]).query)["code"][0]
-    body = {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}
-    tokens = browser.post(
-        f"/plugins/{plugin.slug}/oauth/token", {**body, "client_id": client.client_id, "client_secret": secret}
-    )
-    assert tokens.status_code == 200, tokens.content
-    return tokens.json()["access_token"]
-
-
-def credential(plugin, auth_mode: str) -> str | None:
+def credential(plugin, auth_mode: str, oauth_token) -> str | None:
     """Return a credential the plugin accepts in this mode (None in mode none)."""
     if auth_mode == "service_http":
         return plugin_rotate_service_key(plugin=plugin)
@@ -101,15 +67,15 @@ def credential(plugin, auth_mode: str) -> str | None:
         user = get_user_model().objects.create_user("fuzzer", password="fuzz-password-1")
         if auth_mode == "user_http":
             return user_key_create(user=user, plugin=plugin, name="fuzz")
-        return oauth_access_token(plugin, user)
+        return oauth_token(plugin, user)
     return None
 
 
 @pytest.mark.parametrize(("slug", "auth_mode"), CASES)
-def test_every_operation_answers_as_its_spec_says(slug, auth_mode, plugin_row, offline_upstreams, request):
+def test_every_operation_answers_as_its_spec_says(slug, auth_mode, plugin_row, offline_upstreams, oauth_token, request):
     plugin = plugin_row(slug, auth_mode=auth_mode)
     headers = {}
-    if key := credential(plugin, auth_mode):
+    if key := credential(plugin, auth_mode, oauth_token):
         headers["Authorization"] = f"Bearer {key}"
     # Only now: Django's test Client (the OAuth flow) reconnects the signal this fixture disconnects.
     wsgi_app = request.getfixturevalue("wsgi_app")
