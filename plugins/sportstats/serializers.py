@@ -1,12 +1,15 @@
 """Answers in the balldontlie v1 shapes; the classes also document those shapes in the OpenAPI spec."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import STAT_COUNTS, STAT_PCTS
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class SportsGameDateField(serializers.DateField):
-    """Write a date the way balldontlie v1 did: midnight UTC as an ISO timestamp."""
+    """Write a date the way balldontlie v1 did: midnight UTC as an ISO timestamp (so `date-time` in the spec)."""
 
     def to_representation(self, value):
         return f"{value.isoformat()}T00:00:00.000Z"
