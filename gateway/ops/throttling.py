@@ -1,9 +1,14 @@
-"""Per-plugin rate limits, per caller and in all, counted in the shared cache (DRF throttle).
+"""Rate and abuse limits counted in the shared cache.
 
-Fixed one-minute windows counted with the cache's atomic increment: one round trip per counter
-on Redis, exact across workers (a window may let up to twice the limit through across its edge,
-the price of one counter instead of a log of timestamps). Without Redis the counters are per
-process, so a limit holds per worker only: set REDIS_URL in production.
+Per-plugin API limits, per caller and in all (a DRF throttle); requests to /oauth/token and
+/oauth/revoke per client address, and failed client authentications (OAuthThrottleMixin); failed
+sign-ins per account and per address (sign_in_retry_after, sign_in_failed). Registration
+(gateway.oauth.registration) uses the same counters.
+
+Fixed windows counted with the cache's atomic increment: one round trip per counter on Redis,
+exact across workers (a window may let up to twice the limit through across its edge, the price
+of one counter instead of a log of timestamps). Without Redis the counters are per process, so a
+limit holds per worker only: set REDIS_URL in production.
 """
 
 import base64

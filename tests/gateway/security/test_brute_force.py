@@ -3,11 +3,14 @@
 Issue 11 findings 2 (throttle part) and 7.
 """
 
+import uuid
+
 import httpx
 import pytest
 from django.contrib.auth import get_user_model
 
 from gateway.models import OAuthClient
+from tests.gateway.ops.conftest import REDIS_CACHE
 from tests.gateway.test_oauth import BASE, code_exchange, code_for, exchange, oauth_plugin, platform_client
 
 from .limits import fresh_window
@@ -31,9 +34,17 @@ def assert_paused(response, client):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.fixture(params=["locmem", "redis"])
+def counters_in(request, settings):
+    """Count in the memory cache, then in a real Redis (db 15, a key prefix of its own)."""
+    if request.param == "redis":
+        settings.CACHES = {"default": {**REDIS_CACHE, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+    return request.param
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", [SIGN_IN, ADMIN_LOGIN], ids=["plugin", "admin"])
-def test_thirty_wrong_passwords_then_the_right_one_is_refused(client, url):
+def test_thirty_wrong_passwords_then_the_right_one_is_refused(client, url, counters_in):
     get_user_model().objects.create_superuser("ann", password="ann-password-1")
     fresh_window(900)
     wrong = [sign_in(client, f"guess-{n}", url=url).status_code for n in range(30)]

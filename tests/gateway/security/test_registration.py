@@ -200,3 +200,11 @@ def test_consent_page_of_an_operator_registered_client_shows_the_host_only(live_
     html = consent_page(live_server, client.client_id, "https://chatgpt.com/aip/g-1/oauth/callback")
     assert '<strong id="redirect-host">chatgpt.com</strong>' in html
     assert "Unverified app" not in html
+
+
+def test_a_deeply_nested_body_is_a_400(client, oauth_todo):
+    body = '{"redirect_uris": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = client.post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client_metadata"
+    assert not OAuthClient.objects.exists()
