@@ -57,8 +57,11 @@ def redirect_uri_error(uri) -> str | None:
         return f"{uri!r}: use printable ASCII only, no spaces (percent-encode other characters)."
     try:
         parts = urlsplit(uri)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+        # Reading the port raises ValueError when it is not a number or out of range.
+        valid_port = parts.port != 0
     except ValueError:
+        valid_port = False
+    if not valid_port:
         return f"{uri}: not a valid URL."
     if parts.fragment or not parts.hostname or parts.scheme not in {"http", "https"}:
         return f"{uri}: use an absolute URL without a fragment."
