@@ -1,15 +1,21 @@
 """End users' pages: sign in, sign up, and personal API keys (user_http mode)."""
 
+import math
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from .models import AuthMode
+from .ops.throttling import sign_in_retry_after
 from .selectors import plugin_list, user_key_list
 from .services import user_key_create, user_key_revoke
 
@@ -21,9 +27,41 @@ def _next_url(request, default: str) -> str:
     return default
 
 
+def sign_in_limited(view):
+    """Refuse a sign-in (429 page) while its account or the client's address is out of failed attempts.
+
+    Failures are counted by the `user_login_failed` receiver (gateway.ops.throttling.sign_in_failed),
+    so this one decorator limits every sign-in form, the admin's included.
+    """
+
+    @wraps(view)
+    def limited(request, *args, **kwargs):
+        if request.method == "POST":
+            retry_after = sign_in_retry_after(request, request.POST.get("username", ""))
+            if retry_after is not None:
+                context = {"minutes": math.ceil(retry_after / 60)}
+                response = render(request, "accounts/too_many_attempts.html", context, status=429)
+                response["Retry-After"] = str(retry_after)
+                return response
+        return view(request, *args, **kwargs)
+
+    return limited
+
+
+def _default_destination(request, gateway_page: str) -> str:
+    """Return where a sign-in or sign-up with no usable `next` lands: the plugin's base on its pages."""
+    plugin = getattr(request, "plugin", None)
+    # A plugin's own host has no gateway pages to reverse (and its session is not the gateway's).
+    return reverse(f"{plugin.slug}:base") if plugin is not None else reverse(gateway_page)
+
+
+@method_decorator(sign_in_limited, name="dispatch")
 class SignInView(LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = False
+
+    def get_default_redirect_url(self):
+        return _default_destination(self.request, settings.LOGIN_REDIRECT_URL)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "signup_url": _here(self.request, "signup")}
@@ -35,7 +73,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(_next_url(request, reverse("account")))
+        return redirect(_next_url(request, _default_destination(request, "account")))
     context = {"form": form, "next": _next_url(request, ""), "login_url": _here(request, "login")}
     return render(request, "accounts/signup.html", context)
 

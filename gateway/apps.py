@@ -6,10 +6,17 @@ class GatewayConfig(AppConfig):
     verbose_name = "Plugin gateway"
 
     def ready(self):
+        from django.contrib import admin
+        from django.contrib.auth.signals import user_login_failed
         from django.db.models.signals import post_migrate
 
         from . import checks, signals  # noqa: F401 - registers checks and signal receivers
+        from .accounts import sign_in_limited
         from .ops import signals as ops_signals
+        from .ops.throttling import sign_in_failed
 
         post_migrate.connect(signals.plugins_sync_after_migrate, sender=self)
         ops_signals.connect()
+        # Failed sign-ins are counted wherever a form authenticates; the admin's login is limited too.
+        user_login_failed.connect(sign_in_failed, dispatch_uid="gateway.sign_in_failed")
+        admin.site.login = sign_in_limited(admin.site.login)

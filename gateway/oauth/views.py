@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as dot_views
 
+from ..ops.throttling import OAuthThrottleMixin
 from .resources import resource_belongs_to_plugin
 
 
@@ -57,10 +58,10 @@ class AuthorizationView(PluginResourceMixin, dot_views.AuthorizationView):
 
 # Machine-to-machine endpoints (client-authenticated, no cookies): CSRF does not apply, as in DOT.
 @method_decorator(csrf_exempt, name="dispatch")
-class TokenView(JSONBodyMixin, PluginResourceMixin, dot_views.TokenView):
+class TokenView(OAuthThrottleMixin, JSONBodyMixin, PluginResourceMixin, dot_views.TokenView):
     pass
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class RevokeTokenView(JSONBodyMixin, dot_views.RevokeTokenView):
+class RevokeTokenView(OAuthThrottleMixin, JSONBodyMixin, dot_views.RevokeTokenView):
     pass

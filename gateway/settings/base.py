@@ -265,3 +265,18 @@ OAUTH2_PROVIDER = {
 }
 # Anonymous dynamic client registrations (MCP clients) allowed per address, plugin and hour.
 GATEWAY_DCR_PER_HOUR = int(os.environ.get("GATEWAY_DCR_PER_HOUR", "20"))
+# Abuse limits, counted in the shared cache per client address (behind the trusted proxy: the
+# address it saw), in fixed windows; docs/security.md gives the reasoning behind each default.
+# Successful registrations per plugin and hour from all addresses together.
+GATEWAY_DCR_PLUGIN_PER_HOUR = int(os.environ.get("GATEWAY_DCR_PLUGIN_PER_HOUR", "500"))
+# Requests to /oauth/token and /oauth/revoke per address and minute, all plugins together: the
+# platform calls from a few addresses for all its users (a code exchange each, a refresh each hour).
+GATEWAY_OAUTH_PER_MINUTE = int(os.environ.get("GATEWAY_OAUTH_PER_MINUTE", "600"))
+# Failed client authentications (wrong secret, unknown client) per client_id and address in a window.
+GATEWAY_OAUTH_FAILURES_PER_CLIENT = int(os.environ.get("GATEWAY_OAUTH_FAILURES_PER_CLIENT", "10"))
+GATEWAY_OAUTH_FAILURES_WINDOW_SECONDS = int(os.environ.get("GATEWAY_OAUTH_FAILURES_WINDOW_SECONDS", "900"))
+# Failed sign-ins (plugin sign-in pages and the admin) per account and per address in a window;
+# past either, sign-in is refused until the window ends, even with the right password.
+GATEWAY_SIGNIN_FAILURES_PER_ACCOUNT = int(os.environ.get("GATEWAY_SIGNIN_FAILURES_PER_ACCOUNT", "5"))
+GATEWAY_SIGNIN_FAILURES_PER_ADDRESS = int(os.environ.get("GATEWAY_SIGNIN_FAILURES_PER_ADDRESS", "20"))
+GATEWAY_SIGNIN_WINDOW_SECONDS = int(os.environ.get("GATEWAY_SIGNIN_WINDOW_SECONDS", "900"))
