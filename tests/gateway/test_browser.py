@@ -60,7 +60,7 @@ def test_sign_up_sign_in_and_approve_in_a_real_browser(live_server, browser, cap
     ARTIFACTS.mkdir(exist_ok=True)
     Plugin.objects.filter(slug="todo").update(auth_mode="oauth")
     callback = f"{live_server.url}/platform/callback"
-    call_command("plugin_oauth_client", "todo", "--redirect-uri", callback, "--name", "Test Platform")
+    call_command("plugin_oauth_client", "todo", "--redirect-uri", callback, "--name", "Test Platform", "--no-pkce")
     client = json.loads(capsys.readouterr().out)
 
     # First visit: no account yet, so sign up from the sign-in page.
