@@ -410,3 +410,22 @@ def test_approval_prompt_auto_still_shows_the_consent_page(live_server, platform
     assert again.status_code == 200, again.headers.get("location")
     assert 'id="authorizationForm"' in again.text
     assert Grant.objects.count() == 0
+
+
+def test_the_upgrade_exempts_only_existing_operator_registered_confidential_clients():
+    plugin = Plugin.objects.get(slug="todo")
+    clients = {
+        (client_type, source): OAuthClient.objects.create(
+            plugin=plugin,
+            client_type=client_type,
+            registration_source=source,
+            authorization_grant_type="authorization-code",
+            redirect_uris=CALLBACK,
+        )
+        for client_type, source in [("confidential", "manual"), ("confidential", "dcr"), ("public", "manual")]
+    }
+    migration = importlib.import_module("gateway.migrations.0005_oauth_client_pkce_exempt_and_redeemed_codes")
+    with connection.schema_editor() as editor:
+        migration.exempt_existing_platform_clients(apps, editor)
+    exempt = {key for key, client in clients.items() if OAuthClient.objects.get(pk=client.pk).pkce_exempt}
+    assert exempt == {("confidential", "manual")}
