@@ -84,11 +84,12 @@ class GatewayOAuth2Validator(OAuth2Validator):
         return access_token
 
     def is_pkce_required(self, client_id, request):
-        # The client is usually loaded already; DOT's PKCE_REQUIRED callable would query it again.
+        # oauthlib asks once the client is loaded (DOT's PKCE_REQUIRED callable would query it again);
+        # none loaded means an unknown client, which must use PKCE.
         client = request.client
-        if client is None or client.client_id != client_id:
-            return client_requires_pkce(client_id)
-        return client.requires_pkce
+        if client is None:
+            return True
+        return client.requires_pkce if client.client_id == client_id else client_requires_pkce(client_id)
 
     # Every DOT lookup or write of Grant.code goes through these, with the code's hash in its place.
 
