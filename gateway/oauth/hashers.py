@@ -9,7 +9,15 @@ named only by OAUTH2_PROVIDER["CLIENT_SECRET_HASHER"].
 
 import hashlib
 
-from django.contrib.auth.hashers import BasePasswordHasher, check_password, get_hasher, identify_hasher, mask_hash
+from django.apps import apps
+from django.contrib.auth.hashers import (
+    BasePasswordHasher,
+    check_password,
+    get_hasher,
+    identify_hasher,
+    make_password,
+    mask_hash,
+)
 from django.utils.crypto import constant_time_compare
 from oauth2_provider.settings import oauth2_settings
 
@@ -48,8 +56,8 @@ def client_secret_hasher() -> BasePasswordHasher:
     return get_hasher(oauth2_settings.CLIENT_SECRET_HASHER)
 
 
-def client_secret_matches(secret: str, stored: str, *, upgrade) -> bool:
-    """Check a presented client secret against the stored value; call upgrade(secret) if it needs rehashing.
+def client_secret_matches(secret: str, stored: str) -> bool:
+    """Check a presented client secret against the stored value, in constant time.
 
     A secret stored with an older hasher (PBKDF2 before this one) is rehashed on its first
     successful use, the only moment the plaintext is at hand.
@@ -60,7 +68,15 @@ def client_secret_matches(secret: str, stored: str, *, upgrade) -> bool:
     except ValueError:
         # Stored unhashed on purpose (DOT's hash_client_secret=False, e.g. for HS256 signing).
         return constant_time_compare(secret, stored)
-    return check_password(secret, stored, setter=upgrade, preferred=client_secret_hasher())
+
+    def rehash(raw: str) -> None:
+        # Compare-and-set on the old hash: the row is rehashed once, whichever request gets there first.
+        new_hash = make_password(raw, hasher=oauth2_settings.CLIENT_SECRET_HASHER)
+        apps.get_model(oauth2_settings.APPLICATION_MODEL).objects.filter(client_secret=stored).update(
+            client_secret=new_hash
+        )
+
+    return check_password(secret, stored, setter=rehash, preferred=client_secret_hasher())
 
 
 def spend_a_secret_check(secret: str) -> None:

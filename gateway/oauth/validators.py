@@ -11,7 +11,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from ..ops import tokencache
 from .codes import code_hash, redeemed_code_record, redeemed_code_replayed
-from .hashers import client_secret_hasher, client_secret_matches, spend_a_secret_check
+from .hashers import client_secret_matches, spend_a_secret_check
 
 # A key no HTTP header can produce (Django stores those as HTTP_*), so a caller cannot forge it.
 PLUGIN_HEADER = "Gateway-Plugin-Id"
@@ -58,13 +58,7 @@ class GatewayOAuth2Validator(OAuth2Validator):
         return authenticated and self._client_of_this_plugin(request)
 
     def _check_secret(self, provided_secret, stored_secret):
-        def upgrade(secret):
-            # Compare-and-set on the old hash: the row is rehashed once, whoever gets there first.
-            model = get_application_model()
-            new_hash = client_secret_hasher().encode(secret, client_secret_hasher().salt())
-            model.objects.filter(client_secret=stored_secret).update(client_secret=new_hash)
-
-        return client_secret_matches(provided_secret, stored_secret, upgrade=upgrade)
+        return client_secret_matches(provided_secret, stored_secret)
 
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
         # The platform may send `scope=` empty, which oauthlib reads as [""]: that means the defaults.
