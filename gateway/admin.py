@@ -13,7 +13,7 @@ class OAuthClientInline(admin.TabularInline):
     """The plugin's OAuth clients, on its admin page (edit one through its own link)."""
 
     model = OAuthClient
-    fields = ["name", "client_id", "client_type", "redirect_uris", "registration_source", "created"]
+    fields = ["name", "client_id", "client_type", "redirect_uris", "registration_source", "pkce_exempt", "created"]
     readonly_fields = fields
     show_change_link = True
     extra = 0
@@ -36,8 +36,8 @@ class UserKeyInline(admin.TabularInline):
 class OAuthClientAdmin(ApplicationAdmin):
     """DOT's application admin, with the plugin the client belongs to. Copy the secret before saving."""
 
-    list_display = ["name", "plugin", "client_id", "client_type", "registration_source", "created"]
-    list_filter = ["plugin", "client_type", "registration_source"]
+    list_display = ["name", "plugin", "client_id", "client_type", "registration_source", "pkce_exempt", "created"]
+    list_filter = ["plugin", "client_type", "registration_source", "pkce_exempt"]
 
 
 @admin.register(Plugin)

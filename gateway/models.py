@@ -1,4 +1,5 @@
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -113,14 +114,83 @@ class Plugin(models.Model):
         return bool(self.service_key_hash)
 
 
+# RFC 8252 §7.3 native-app callbacks (and "localhost", which §8.3 discourages but clients use).
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def is_loopback_uri(uri: str) -> bool:
+    try:
+        return urlsplit(uri).hostname in LOOPBACK_HOSTS
+    except ValueError:  # e.g. http://[::1/cb
+        return False
+
+
 class OAuthClient(AbstractApplication):
     """An OAuth client (e.g. the AI platform) registered with one plugin; its tokens work only there."""
 
     plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="oauth_clients")
+    pkce_exempt = models.BooleanField(
+        "Exempt from PKCE",
+        default=False,
+        help_text=(
+            "Only for a confidential client the operator registered that cannot send PKCE: the legacy "
+            "ChatGPT plugin and GPT Action flows send none. Every other client must use PKCE (S256); "
+            "public and self-registered clients can never be exempt."
+        ),
+    )
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
         verbose_name = "OAuth client"
+
+    def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.pkce_exempt and not self.may_be_pkce_exempt:
+            errors.setdefault("pkce_exempt", []).append(
+                "Only a confidential client registered by an operator may be exempt from PKCE."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def may_be_pkce_exempt(self) -> bool:
+        return (
+            self.client_type == self.CLIENT_CONFIDENTIAL and self.registration_source == self.RegistrationSource.MANUAL
+        )
+
+    @property
+    def requires_pkce(self) -> bool:
+        # Checked again here, not only in clean(): a row written around the form stays safe.
+        return not (self.pkce_exempt and self.may_be_pkce_exempt)
+
+    def get_allowed_schemes(self):
+        """Allow https, and http only when every http redirect URI is a loopback one (RFC 8252 §7.3).
+
+        DOT checks redirect URIs (on save and on redirect) against this list, so `http` stays out
+        of ALLOWED_REDIRECT_URI_SCHEMES (RFC 9700 §2.1) while native MCP clients keep their
+        http://127.0.0.1:<port>/ callbacks; http://example.com/cb is still refused.
+        """
+        schemes = list(super().get_allowed_schemes())
+        http_uris = [uri for uri in self.redirect_uris.split() if uri.lower().startswith("http:")]
+        if http_uris and all(map(is_loopback_uri, http_uris)) and "http" not in schemes:
+            schemes.append("http")
+        return schemes
+
+
+class RedeemedCode(models.Model):
+    """An authorization code already exchanged (hashed), so a replay revokes what it issued (gateway.oauth.codes)."""
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    client = models.ForeignKey(OAuthClient, on_delete=models.CASCADE, related_name="+")
+    token_family = models.UUIDField(null=True)
+    redeemed_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"code {self.code_hash[:8]}… of {self.client_id}"
 
 
 class UserKey(models.Model):

@@ -80,8 +80,13 @@ def user_key_revoke(*, user, key_id) -> bool:
     return bool(deleted)
 
 
-def oauth_client_create(*, plugin: Plugin, redirect_uris: list[str], name: str = "") -> tuple[OAuthClient, str]:
-    """Register a confidential authorization-code client for a plugin; return it and its secret (shown once)."""
+def oauth_client_create(
+    *, plugin: Plugin, redirect_uris: list[str], name: str = "", pkce_exempt: bool = False
+) -> tuple[OAuthClient, str]:
+    """Register a confidential authorization-code client for a plugin; return it and its secret (shown once).
+
+    pkce_exempt: for the legacy platform flows (ChatGPT plugins, GPT Actions) that send no PKCE.
+    """
     secret = generate_client_secret()
     client = OAuthClient(
         plugin=plugin,
@@ -90,6 +95,7 @@ def oauth_client_create(*, plugin: Plugin, redirect_uris: list[str], name: str =
         authorization_grant_type=OAuthClient.GRANT_AUTHORIZATION_CODE,
         redirect_uris=" ".join(redirect_uris),
         client_secret=secret,
+        pkce_exempt=pkce_exempt,
     )
     client.full_clean()
     client.save()

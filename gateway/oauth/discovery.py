@@ -59,6 +59,8 @@ def authorization_server_metadata(request, slug=None):
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code", "refresh_token"],
             "code_challenge_methods_supported": ["S256"],
+            # RFC 9207: every authorization response carries `iss` equal to "issuer" above.
+            "authorization_response_iss_parameter_supported": True,
             "token_endpoint_auth_methods_supported": AUTH_METHODS,
             "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
             "client_id_metadata_document_supported": False,

@@ -1,13 +1,26 @@
-"""django-oauth-toolkit hooks: every client belongs to one plugin, and is refused by every other."""
+"""django-oauth-toolkit hooks: every client belongs to one plugin, and is refused by every other.
+
+Also: authorization codes are stored as their SHA-256 (gateway.oauth.codes), a replayed code
+revokes the tokens its first exchange issued, client secrets use the fast hasher
+(gateway.oauth.hashers), and PKCE is required of every client the operator did not exempt.
+"""
 
 from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from ..ops import tokencache
+from .codes import code_hash, redeemed_code_record, redeemed_code_replayed
+from .hashers import client_secret_matches, spend_a_secret_check
 
 # A key no HTTP header can produce (Django stores those as HTTP_*), so a caller cannot forge it.
 PLUGIN_HEADER = "Gateway-Plugin-Id"
+
+
+def client_requires_pkce(client_id: str) -> bool:
+    """Return whether this client must send PKCE (unknown clients must)."""
+    client = get_application_model().objects.filter(client_id=client_id).first()
+    return client is None or client.requires_pkce
 
 
 class GatewayOAuthLibCore(OAuthLibCore):
@@ -23,7 +36,7 @@ class GatewayOAuthLibCore(OAuthLibCore):
 
 
 class GatewayOAuth2Validator(OAuth2Validator):
-    """DOT's validator, plus: a client is known only to its own plugin; public clients must use PKCE."""
+    """DOT's validator, plus: a client is known only to its own plugin; codes and secrets as above."""
 
     @staticmethod
     def _client_of_this_plugin(request) -> bool:
@@ -34,11 +47,18 @@ class GatewayOAuth2Validator(OAuth2Validator):
         return super().validate_client_id(client_id, request, *args, **kwargs) and self._client_of_this_plugin(request)
 
     def authenticate_client(self, request, *args, **kwargs):
-        return super().authenticate_client(request, *args, **kwargs) and self._client_of_this_plugin(request)
+        authenticated = super().authenticate_client(request, *args, **kwargs)
+        if request.client is None:
+            # Unknown client_id: as much work as a wrong secret, so timing does not tell them apart.
+            spend_a_secret_check(getattr(request, "client_secret", None))
+        return authenticated and self._client_of_this_plugin(request)
 
     def authenticate_client_id(self, client_id, request, *args, **kwargs):
         authenticated = super().authenticate_client_id(client_id, request, *args, **kwargs)
         return authenticated and self._client_of_this_plugin(request)
+
+    def _check_secret(self, provided_secret, stored_secret):
+        return client_secret_matches(provided_secret, stored_secret)
 
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
         # The platform may send `scope=` empty, which oauthlib reads as [""]: that means the defaults.
@@ -58,5 +78,57 @@ class GatewayOAuth2Validator(OAuth2Validator):
         return access_token
 
     def is_pkce_required(self, client_id, request):
-        client = request.client or get_application_model().objects.filter(client_id=client_id).first()
-        return client is None or client.client_type == client.CLIENT_PUBLIC
+        # oauthlib asks once the client is loaded (DOT's PKCE_REQUIRED callable would query it again);
+        # none loaded means an unknown client, which must use PKCE.
+        client = request.client
+        if client is None:
+            return True
+        return client.requires_pkce if client.client_id == client_id else client_requires_pkce(client_id)
+
+    # Every DOT lookup or write of Grant.code goes through these, with the code's hash in its place.
+
+    def _create_authorization_code(self, request, code, expires=None):
+        # A copy: oauthlib sends `code` itself back to the client.
+        return super()._create_authorization_code(request, {**code, "code": code_hash(code["code"])}, expires)
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        if super().validate_code(client_id, code_hash(code), client, request, *args, **kwargs):
+            return True
+        redeemed_code_replayed(code=code, client=client)
+        return False
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, *args, **kwargs):
+        return super().confirm_redirect_uri(client_id, code_hash(code), redirect_uri, client, *args, **kwargs)
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
+        super().invalidate_authorization_code(client_id, code_hash(code), request, *args, **kwargs)
+
+    def get_code_challenge(self, code, request):
+        return super().get_code_challenge(code_hash(code), request)
+
+    def get_code_challenge_method(self, code, request):
+        return super().get_code_challenge_method(code_hash(code), request)
+
+    def get_authorization_code_scopes(self, client_id, code, redirect_uri, request):
+        return super().get_authorization_code_scopes(client_id, code_hash(code), redirect_uri, request)
+
+    def get_authorization_code_nonce(self, client_id, code, redirect_uri, request):
+        return super().get_authorization_code_nonce(client_id, code_hash(code), redirect_uri, request)
+
+    def _check_and_set_request_resource(self, request):
+        # DOT reads the grant by request.code here; lend it the hash for the call only.
+        if request.grant_type != "authorization_code":
+            return super()._check_and_set_request_resource(request)
+        code = request.code
+        request.code = code_hash(code)
+        try:
+            return super()._check_and_set_request_resource(request)
+        finally:
+            request.code = code
+
+    def _create_refresh_token(self, request, refresh_token_code, access_token, previous_refresh_token):
+        refresh_token = super()._create_refresh_token(request, refresh_token_code, access_token, previous_refresh_token)
+        # Every code exchange issues a refresh token (its family holds all the code led to).
+        if request.grant_type == "authorization_code":
+            redeemed_code_record(code=request.code, client=request.client, token_family=refresh_token.token_family)
+        return refresh_token

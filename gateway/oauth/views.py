@@ -7,9 +7,14 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as dot_views
+from oauth2_provider.models import get_application_model
+from oauth2_provider.oauth2_backends import _add_iss_to_redirect
 
 from ..ops.throttling import OAuthThrottleMixin
-from .resources import resource_belongs_to_plugin
+from .resources import plugin_issuer, resource_belongs_to_plugin
+
+# What the token endpoint serves (and each plugin's RFC 8414 document advertises).
+GRANT_TYPES = ("authorization_code", "refresh_token")
 
 
 class JSONBodyMixin:
@@ -52,14 +57,42 @@ class AuthorizationView(PluginResourceMixin, dot_views.AuthorizationView):
 
     template_name = "oauth/consent.html"
 
+    def get(self, request, *args, **kwargs):
+        # DOT lets the client's approval_prompt=auto skip the consent page for a user who approved
+        # before; the gateway always asks (REQUEST_APPROVAL_PROMPT=force), whatever the link says.
+        if "approval_prompt" in request.GET:
+            request.GET = request.GET.copy()
+            del request.GET["approval_prompt"]
+        return super().get(request, *args, **kwargs)
+
     def get_login_url(self):
         return reverse(f"{self.request.plugin.slug}:login")
+
+    def redirect(self, redirect_to, application):
+        # Every answer to the client (code, or error) carries this plugin as its RFC 9207 issuer,
+        # in place of DOT's single one, as each plugin's RFC 8414 document names itself.
+        issuer = plugin_issuer(self.request, self.request.plugin)
+        if application is None:
+            # DOT passes none for an error found while validating the request, after oauthlib has
+            # matched the redirect URI to this client: its schemes (a loopback http one) apply.
+            application = self.oauth_client()
+        return super().redirect(_add_iss_to_redirect(redirect_to, issuer), application)
+
+    def oauth_client(self):
+        client_id = self.request.GET.get("client_id") or self.request.POST.get("client_id")
+        return get_application_model().objects.filter(client_id=client_id, plugin=self.request.plugin).first()
 
 
 # Machine-to-machine endpoints (client-authenticated, no cookies): CSRF does not apply, as in DOT.
 @method_decorator(csrf_exempt, name="dispatch")
 class TokenView(OAuthThrottleMixin, JSONBodyMixin, PluginResourceMixin, dot_views.TokenView):
-    pass
+    def post(self, request, *args, **kwargs):
+        # Refused here, before DOT: its device-code branch reads a missing `device_code` (a 500).
+        grant_type = request.POST.get("grant_type")
+        if grant_type is not None and grant_type not in GRANT_TYPES:
+            description = f"Use one of: {', '.join(GRANT_TYPES)}."
+            return JsonResponse({"error": "unsupported_grant_type", "error_description": description}, status=400)
+        return super().post(request, *args, **kwargs)
 
 
 @method_decorator(csrf_exempt, name="dispatch")

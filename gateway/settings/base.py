@@ -238,20 +238,47 @@ GATEWAY_SCHEMA_CACHE_SECONDS = int(os.environ.get("GATEWAY_SCHEMA_CACHE_SECONDS"
 # Where operators reach the gateway; used only where there is no request (management commands).
 GATEWAY_PUBLIC_URL = os.environ.get("GATEWAY_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 
+# User passwords use Django's default (first); client secrets use the fast hasher named by
+# OAUTH2_PROVIDER["CLIENT_SECRET_HASHER"], which must be listed to be found (gateway.oauth.hashers).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "gateway.oauth.hashers.ClientSecretHasher",
+]
+
+
+def pkce_required(client_id: str) -> bool:
+    """Answer DOT's PKCE_REQUIRED per client (a callable, as DOT takes no import string for it)."""
+    from gateway.oauth.validators import client_requires_pkce
+
+    return client_requires_pkce(client_id)
+
+
 # django-oauth-toolkit is the authorization server; every plugin has its own clients (gateway.OAuthClient).
+# Every RFC 9700 gate is on, so `check --deploy` turns a non-compliant change here into an error.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "gateway.OAuthClient"
 OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "gateway.oauth.validators.GatewayOAuth2Validator",
     "OAUTH2_BACKEND_CLASS": "gateway.oauth.validators.GatewayOAuthLibCore",
     "SCOPES_BACKEND_CLASS": "gateway.oauth.scopes.PluginScopes",
     "APPLICATION_ADMIN_CLASS": "gateway.admin.OAuthClientAdmin",
-    # PKCE (S256) is accepted from every client and required from public ones; the platform's
-    # confidential plugin and GPT-Action clients send none.
-    "PKCE_REQUIRED": False,
+    "CLIENT_SECRET_HASHER": "gateway_sha256",
+    # PKCE (S256) from every client but the operator's explicit exceptions (OAuthClient.pkce_exempt:
+    # the platform's confidential plugin and GPT-Action clients send none).
+    "PKCE_REQUIRED": pkce_required,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("GATEWAY_ACCESS_TOKEN_SECONDS", "3600")),
     "REFRESH_TOKEN_EXPIRE_SECONDS": int(os.environ.get("GATEWAY_REFRESH_TOKEN_SECONDS", str(90 * 24 * 3600))),
     "ROTATE_REFRESH_TOKEN": True,
+    # A replayed (rotated-out) refresh token revokes its whole family, access tokens included.
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Only https redirect URIs; OAuthClient.get_allowed_schemes adds http for loopback callbacks.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "ALLOW_URI_WILDCARDS": False,
+    # The consent page every time: gateway.oauth.views also ignores a client's approval_prompt=auto.
     "REQUEST_APPROVAL_PROMPT": "force",
     # PKCE S256 only (plain refused), as the per-plugin metadata advertises.
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
@@ -260,6 +287,14 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    # RFC 9207 `iss` on every authorization response; gateway.oauth.views sets each plugin's own.
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    # Access and refresh tokens stored as SHA-256 only (migration gateway 0006 blanked older rows).
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
     # A token bound (RFC 8707) to <plugin base>/mcp is good for that plugin's API too, and nowhere else.
     "RESOURCE_SERVER_TOKEN_RESOURCE_VALIDATOR": "gateway.oauth.resources.audience_allows",
 }

@@ -30,12 +30,4 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GATEWAY_HSTS_INCLUDE_SUBDOMAINS", Tru
 SECURE_HSTS_PRELOAD = env_bool("GATEWAY_HSTS_PRELOAD", False)
 # Preloading is a commitment browsers keep for months: an operator's decision, not a default.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
-# django-oauth-toolkit's RFC 9700 warnings the gateway answers by design (the compliant ones it
-# adopts are in base settings):
-SILENCED_SYSTEM_CHECKS += [
-    "oauth2_provider.W005",  # `iss` in the authorization response: DOT's issuer is not the per-plugin one
-    "oauth2_provider.W006",  # hashed token storage: a data migration of its own, not switched on here
-    "oauth2_provider.W007",  # refresh-token replay detection: rotation is on; family revocation is not
-    "oauth2_provider.W008",  # http redirect URIs: MCP clients register http://127.0.0.1 (RFC 8252)
-    "oauth2_provider.W010",  # PKCE optional: the platforms' confidential clients send none
-]
+# Nothing of django-oauth-toolkit's RFC 9700 checks (oauth2_provider.W00x) is silenced: base settings comply.

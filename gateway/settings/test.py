@@ -10,7 +10,8 @@ from .base import ALLOWED_HOSTS
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# MD5 for user passwords (fast tests); the client-secret hasher as in production.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "gateway.oauth.hashers.ClientSecretHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

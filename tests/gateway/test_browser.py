@@ -60,7 +60,7 @@ def test_sign_up_sign_in_and_approve_in_a_real_browser(live_server, browser, cap
     ARTIFACTS.mkdir(exist_ok=True)
     Plugin.objects.filter(slug="todo").update(auth_mode="oauth")
     callback = f"{live_server.url}/platform/callback"
-    call_command("plugin_oauth_client", "todo", "--redirect-uri", callback, "--name", "Test Platform")
+    call_command("plugin_oauth_client", "todo", "--redirect-uri", callback, "--name", "Test Platform", "--no-pkce")
     client = json.loads(capsys.readouterr().out)
 
     # First visit: no account yet, so sign up from the sign-in page.
@@ -101,7 +101,7 @@ def test_sign_up_sign_in_and_approve_in_a_real_browser(live_server, browser, cap
     click(browser, "Deny")
     WebDriverWait(browser, 15).until(lambda driver: driver.current_url.startswith(callback))
     query = parse_qs(urlsplit(browser.current_url).query)
-    assert query == {"error": ["access_denied"], "state": ["s-2"]}
+    assert query == {"error": ["access_denied"], "state": ["s-2"], "iss": [f"{live_server.url}/plugins/todo"]}
     assert not Todo.objects.exists()
 
 

@@ -45,7 +45,8 @@ def sdk_auth(live_server, url: str, storage: MemoryStorage, seen: dict) -> OAuth
         seen["redirect"] = approve(browser, authorization_url, username="ann", password="ann-password-1")
 
     async def callback_handler():
-        return AuthorizationCodeResult(code=seen["redirect"]["code"], state=seen["redirect"]["state"])
+        redirect = seen["redirect"]
+        return AuthorizationCodeResult(code=redirect["code"], state=redirect["state"], iss=redirect.get("iss"))
 
     metadata = OAuthClientMetadata(
         client_name="Test MCP client",
@@ -133,6 +134,7 @@ def test_consent_form_without_a_resource_still_approves(live_server, oauth_todo)
         client_type="confidential",
         authorization_grant_type="authorization-code",
         redirect_uris=CALLBACK,
+        pkce_exempt=True,  # this test's request carries no PKCE
     )
     browser = Browser(live_server.url)
     url = f"/plugins/todo/oauth/authorize?response_type=code&client_id={client.client_id}&redirect_uri={CALLBACK}"

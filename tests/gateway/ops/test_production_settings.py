@@ -34,6 +34,15 @@ def test_check_deploy_is_clean(extra):
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
+    assert "oauth2_provider" not in result.stderr + result.stdout
+
+
+def test_no_oauth2_provider_check_is_silenced():
+    """RFC 9700 compliance is checked, not silenced (issue 11)."""
+    code = "from django.conf import settings; print(settings.SILENCED_SYSTEM_CHECKS)"
+    result = manage("shell", "-c", code, "--settings=gateway.settings.production", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "oauth2_provider" not in result.stdout
 
 
 def test_check_deploy_flags_a_disabled_ssl_redirect():
