@@ -89,7 +89,9 @@ def seed() -> tuple[str, str]:
 
     get_user_model().objects.create_user(USERNAME, password=PASSWORD)
     plugin = plugin_update(plugin=Plugin.objects.get(slug="todo"), auth_mode="oauth")
-    client, secret = oauth_client_create(plugin=plugin, redirect_uris=[CALLBACK], name="bench platform")
+    client, secret = oauth_client_create(
+        plugin=plugin, redirect_uris=[CALLBACK], name="bench platform", pkce_exempt=True
+    )
     return client.client_id, secret
 
 

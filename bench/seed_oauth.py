@@ -35,7 +35,9 @@ def token_for(client, username: str, scope: str) -> str:
 tokens = []
 for slug, usernames in (("todo", ("benchreader", "benchwriter")), ("sportstats", ("benchfan",))):
     plugin = plugin_update(plugin=Plugin.objects.get(slug=slug), auth_mode="oauth")
-    client, _secret = oauth_client_create(plugin=plugin, redirect_uris=["https://bench.example/cb"], name="bench")
+    client, _secret = oauth_client_create(
+        plugin=plugin, redirect_uris=["https://bench.example/cb"], name="bench", pkce_exempt=True
+    )
     scope = " ".join(plugin.config.scopes)
     tokens += [token_for(client, username, scope) for username in usernames]
 print(" ".join(tokens))
