@@ -45,12 +45,10 @@ USERNAME, PASSWORD = "benchuser", "bench-password-1"
 # above what a sequential client sends so the bench times the work, not 429s. Names not (yet) read
 # by the settings are harmless.
 LIMITS = {
-    "GATEWAY_TOKEN_PER_MINUTE": "1000000",
-    "GATEWAY_TOKEN_TOTAL_PER_MINUTE": "1000000",
-    "GATEWAY_TOKEN_FAILURES_PER_MINUTE": "1000000",
-    "GATEWAY_TOKEN_RATE": "1000000/minute",
-    "GATEWAY_REVOKE_PER_MINUTE": "1000000",
-    "GATEWAY_LOGIN_FAILURES_PER_MINUTE": "1000000",
+    "GATEWAY_OAUTH_PER_MINUTE": "1000000",
+    "GATEWAY_OAUTH_FAILURES_PER_CLIENT": "1000000",
+    "GATEWAY_SIGNIN_FAILURES_PER_ACCOUNT": "1000000",
+    "GATEWAY_SIGNIN_FAILURES_PER_ADDRESS": "1000000",
 }
 
 
