@@ -64,7 +64,7 @@ def url_problem(request) -> tuple[int, str] | None:
         return (400, "The path contains a control character (such as NUL).")
     for name, values in request.GET.lists():
         if CONTROL.search(name) or any(CONTROL.search(value) for value in values):
-            return (400, f"The query parameter {printable(name)!r} contains a control character (such as NUL).")
+            return (400, f"The query parameter '{printable(name)}' contains a control character (such as NUL).")
     for name, value in request.COOKIES.items():
         if CONTROL.search(name) or CONTROL.search(value):
             return (400, "A cookie contains a control character (such as NUL).")
@@ -103,7 +103,7 @@ def body_problem(request) -> tuple[int, str] | None:
     if request.method == "POST" and request.content_type in FORM_TYPES:
         for name, values in request.POST.lists():
             if UNSTORABLE.search(name) or any(UNSTORABLE.search(value) for value in values):
-                return (400, f"The form field {printable(name)!r} contains a NUL character.")
+                return (400, f"The form field '{printable(name)}' contains a NUL character.")
     # Whatever the declared type: the registration and MCP views parse any body as JSON.
     for document in json_readings(request, body):
         problem = json_problem(document)

@@ -380,3 +380,10 @@ def test_deep_json_over_http(live):
         response = live.post(path, content=DEEP, headers={"Content-Type": "application/json"})
         assert response.status_code == 400, path
     assert db_rows() == before
+
+
+def test_djangos_own_400_is_the_same_readable_page(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "<h1>Bad request</h1>" in response.content.decode()
