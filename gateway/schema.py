@@ -74,11 +74,17 @@ def schema_generate(request, plugin: Plugin) -> dict:
         "description": "Missing or invalid credentials.",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
+    # Every call passes gateway.ops.guard first, which refuses hostile input whatever the operation.
+    refused = {**unauthorized, "description": "Unreadable input (a NUL character, JSON nested too deep)."}
+    too_large = {**unauthorized, "description": "The request body is over the gateway's size limit."}
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
             # GPT Actions ask the user before a consequential call: never for reads, always for deletes.
             if method in CONSEQUENTIAL:
                 operation["x-openai-isConsequential"] = CONSEQUENTIAL[method]
+            operation["responses"].setdefault("400", refused)
+            if "requestBody" in operation:
+                operation["responses"].setdefault("413", too_large)
             if plugin.auth_mode != AuthMode.NONE:
                 operation["responses"].setdefault("401", unauthorized)
     return schema

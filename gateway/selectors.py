@@ -1,5 +1,7 @@
 """Reads of the gateway's own tables."""
 
+from django.core.validators import slug_re
+
 from .models import Plugin, UserKey
 from .ops.plugincache import plugin_row_by_domain, plugin_row_by_slug
 from .services import secret_hash
@@ -10,7 +12,10 @@ def plugin_for_slug(*, slug: str, enabled_only: bool = True) -> Plugin | None:
 
     Serving a request reads the cached row (gateway.ops.plugincache); the commands that change a
     row (enabled_only=False) read the database, so they never save a stale copy over a newer one.
+    A string no slug can be (a path segment with a NUL, which PostgreSQL refuses) names none.
     """
+    if not slug_re.match(slug):
+        return None
     if enabled_only:
         plugin = plugin_row_by_slug(slug)
         plugin = plugin if plugin is not None and plugin.enabled else None

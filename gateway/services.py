@@ -75,8 +75,13 @@ def user_key_create(*, user, plugin: Plugin, name: str) -> str:
 
 
 def user_key_revoke(*, user, key_id) -> bool:
-    """Delete one of the user's keys; return whether there was one."""
-    deleted, _ = UserKey.objects.filter(user=user, pk=key_id if str(key_id).isdigit() else None).delete()
+    """Delete one of the user's keys; return whether there was one (an id that is no number names none)."""
+    try:
+        # Not str.isdigit(): it takes "²", which int() then refuses.
+        pk = int(key_id)
+    except (TypeError, ValueError):
+        return False
+    deleted, _ = UserKey.objects.filter(user=user, pk=pk).delete()
     return bool(deleted)
 
 

@@ -42,4 +42,8 @@ def audience_allows(request_uri: str, audiences: list[str]) -> bool:
 
 def resource_belongs_to_plugin(request, plugin, resource: str) -> bool:
     """Return whether `resource` names this plugin as this request's host serves it."""
-    return validate_resource_as_url_prefix(resource, [plugin_url(request, plugin, "base")])
+    try:
+        return validate_resource_as_url_prefix(resource, [plugin_url(request, plugin, "base")])
+    except ValueError:
+        # urlsplit refuses some malformed URLs (`https://[::1/mcp`) instead of parsing them: no plugin's.
+        return False

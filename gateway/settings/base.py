@@ -74,6 +74,10 @@ MIDDLEWARE = [
     "gateway.hosting.PluginHostMiddleware",
     "gateway.usage.middleware.UsageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before sessions, CSRF, auth and every view read cookies, bodies or the database (NUL, depth,
+    # size); after the plugin is known, whose clients' error shape it answers in; inside CORS, so a
+    # browser-based platform can read the refusal.
+    "gateway.ops.guard.HostileInputGuard",
     # Inside CORS, so its refusal carries the CORS headers a browser-based platform needs to read it.
     "gateway.ops.limits.ResponseSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -230,6 +234,12 @@ LOGGING = {
 GATEWAY_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
 # The largest plugin API answer passed on (characters); the AI platforms refuse longer ones.
 GATEWAY_MAX_RESPONSE_CHARS = int(os.environ.get("GATEWAY_MAX_RESPONSE_CHARS", "100000"))
+# The largest request body accepted (bytes): a longer one is a 413 before anything reads it
+# (gateway.ops.guard). Django's own limit on reading a body is kept the same.
+GATEWAY_MAX_REQUEST_BYTES = int(os.environ.get("GATEWAY_MAX_REQUEST_BYTES", str(1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = GATEWAY_MAX_REQUEST_BYTES
+# How deeply a JSON body may nest objects and arrays; deeper is a 400 before a parser recurses.
+GATEWAY_MAX_JSON_DEPTH = int(os.environ.get("GATEWAY_MAX_JSON_DEPTH", "64"))
 
 # Manifest defaults an operator can override per plugin in admin.
 GATEWAY_CONTACT_EMAIL = os.environ.get("GATEWAY_CONTACT_EMAIL", "")
