@@ -49,17 +49,11 @@ def filled(value, real: dict):
     return value
 
 
-# Known 500s other branches are fixing right now (issue 11, finding 5); the lead removes a mark
-# after merging the branch it names (strict: the mark fails once the 500 is gone).
-def known_500(what: str):
-    return pytest.mark.xfail(strict=True, reason=f"issue 11 finding 5 ({what}): fixed on a sec-* branch")
-
-
 OPERATIONS = [
     pytest.param("token"),
     pytest.param("revoke"),
     pytest.param("register"),
-    pytest.param("authorize", marks=known_500("resource=https://[::1/mcp, redirect http://[::1/cb")),
+    pytest.param("authorize"),
     pytest.param("mcp"),
 ]
 
