@@ -91,9 +91,10 @@ def account(request):
     plugins = [plugin for plugin in plugin_list() if plugin.enabled and AuthMode.USER_HTTP in plugin.config.auth_modes]
     new_key, error = None, None
     if request.method == "POST" and "revoke" in request.POST:
-        user_key_revoke(user=request.user, key_id=request.POST["revoke"])
-        return redirect("account")
-    if request.method == "POST":
+        if user_key_revoke(user=request.user, key_id=request.POST["revoke"]):
+            return redirect("account")
+        error = "There is no such key among yours; nothing was revoked."
+    elif request.method == "POST":
         plugin = next((p for p in plugins if p.slug == request.POST.get("plugin")), None)
         name = request.POST.get("name", "").strip()
         if plugin is None or not name or len(name) > 100:

@@ -72,7 +72,8 @@ def test_a_user_cannot_revoke_someone_elses_key(client, user_http):
     make_key(client, "ann")
     ann_key_id = UserKey.objects.get().pk
     make_key(client, "bob")  # now signed in as bob
-    client.post("/account/", {"revoke": ann_key_id})
+    response = client.post("/account/", {"revoke": ann_key_id})
+    assert response.status_code == 400
     assert UserKey.objects.filter(pk=ann_key_id).exists()
 
 

@@ -304,7 +304,8 @@ def test_revoking_a_key_by_a_strange_id_revokes_nothing(world, key_id):
     client = Client()
     client.force_login(world["user"])
     response = client.post("/account/", {"revoke": key_id})
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "There is no such key among yours; nothing was revoked." in response.content.decode()
     assert UserKey.objects.count() == 1
 
 
