@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from cpu import process_parent, process_ticks  # noqa: E402
+from usage_latency import fresh_database  # noqa: E402
 
 from tests.oauth_flow import CALLBACK, Browser, approve, authorize_url, csrf_token, hidden_fields  # noqa: E402
 
@@ -59,20 +60,6 @@ def send_secure_cookies(http: httpx.Client):
         request.headers["Cookie"] = "; ".join(f"{cookie.name}={cookie.value}" for cookie in http.cookies.jar)
 
     return hook
-
-
-def fresh_database(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([PY, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, check=True)
-    subprocess.run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True)
 
 
 def seed() -> tuple[str, str]:
@@ -166,6 +153,7 @@ def main() -> None:
         **dict(item.split("=", 1) for item in args.server_env),
     )
     fresh_database(args.database_url)
+    subprocess.run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True)
     client_id, secret = seed()
 
     port = free_port()
