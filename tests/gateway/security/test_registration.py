@@ -89,7 +89,6 @@ def test_a_platform_name_with_one_foreign_callback_is_refused(client, oauth_todo
         "https://a.example/cb\x0bhttp://evil.com/cb",
         "https://a.example/cb\u00a0http://evil.com/cb",
         "https://a.example/cb\u2028http://evil.com/cb",
-        "https://a.example/cb\x00",
         "https://exämple.com/cb",
     ],
 )
@@ -107,7 +106,6 @@ def test_redirect_uri_smuggling_is_refused(client, oauth_todo, uri):
         ({"token_endpoint_auth_method": {}}, "invalid_client_metadata", "token_endpoint_auth_method"),
         ({"client_name": 5}, "invalid_client_metadata", "client_name"),
         ({"client_name": "x" * 101}, "invalid_client_metadata", "client_name"),
-        ({"client_name": "Agent\x00X"}, "invalid_client_metadata", "client_name"),
         ({"client_name": "Agent \u202eX"}, "invalid_client_metadata", "client_name"),
         ({"scope": ["todos"]}, "invalid_client_metadata", "scope"),
         ({"redirect_uris": "https://a.example/cb"}, "invalid_redirect_uri", "redirect_uris"),
@@ -202,9 +200,22 @@ def test_consent_page_of_an_operator_registered_client_shows_the_host_only(live_
     assert "Unverified app" not in html
 
 
+@pytest.mark.parametrize(
+    "metadata",
+    [{"redirect_uris": ["https://a.example/cb\x00"]}, {"client_name": "Agent\x00X"}],
+    ids=["uri", "name"],
+)
+def test_nul_bytes_are_refused_before_the_view(client, oauth_todo, metadata):
+    response = register(client, **metadata)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request" and "NUL" in response.json()["error_description"]
+    assert not OAuthClient.objects.exists()
+
+
 def test_a_deeply_nested_body_is_a_400(client, oauth_todo):
     body = '{"redirect_uris": ' + "[" * 100_000 + "]" * 100_000 + "}"
     response = client.post(URL, body, content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["error"] == "invalid_client_metadata"
+    assert response.json()["error"] == "invalid_request"
+    assert "nests deeper" in response.json()["error_description"]
     assert not OAuthClient.objects.exists()
