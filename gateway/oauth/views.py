@@ -32,7 +32,15 @@ class JSONBodyMixin:
                 )
             form = QueryDict(mutable=True)
             for key, value in data.items():
-                values = value if isinstance(value, list) else [value]
+                # One scalar per parameter (RFC 6749 §3.2), so the throttle and DOT read the same
+                # client_id; only `resource` may repeat (RFC 8707 §2).
+                values = value if isinstance(value, list) and key == "resource" else [value]
+                if not all(
+                    item is None or (isinstance(item, str | int | float) and not isinstance(item, bool))
+                    for item in values
+                ):
+                    description = f"{key}: give one string value."
+                    return JsonResponse({"error": "invalid_request", "error_description": description}, status=400)
                 form.setlist(key, ["" if item is None else str(item) for item in values])
             request.POST = form
             request.META["CONTENT_TYPE"] = "application/x-www-form-urlencoded"

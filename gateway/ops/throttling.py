@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import time
+import unicodedata
 from urllib.parse import unquote_plus
 
 from django.conf import settings
@@ -162,8 +163,9 @@ def sign_in_counters(request, username: str) -> tuple[list[tuple[int, str]], int
     """Return the sign-in failure counters (limit, key) of an account and of an address, and the wait."""
     seconds = settings.GATEWAY_SIGNIN_WINDOW_SECONDS
     window, retry_after = window_of(seconds)
-    # Usernames are matched case-insensitively here, so `Ann` and `ann` share one budget.
-    account = digest(username.casefold())
+    # Folded as Django's UsernameField folds what it authenticates (stripped, NFKC), and case-insensitively,
+    # so ` ann`, `ＡＮＮ` and `Ann` share ann's budget.
+    account = digest(unicodedata.normalize("NFKC", username.strip()).casefold())
     counters = [
         (settings.GATEWAY_SIGNIN_FAILURES_PER_ACCOUNT, f"gateway:signin:account:{account}:{window}"),
         (settings.GATEWAY_SIGNIN_FAILURES_PER_ADDRESS, f"gateway:signin:ip:{client_address(request)}:{window}"),

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from gateway.models import OAuthClient
 from tests.gateway.ops.conftest import REDIS_CACHE
 from tests.gateway.test_oauth import BASE, code_exchange, code_for, exchange, oauth_plugin, platform_client
+from tests.oauth_flow import CALLBACK
 
 from .limits import fresh_window
 
@@ -132,3 +133,27 @@ def test_token_and_revoke_are_limited_per_client_address(live_server, platform_c
     assert 429 not in statuses
     assert_throttled(token_request(live_server, body, "203.0.113.1", path))
     assert token_request(live_server, body, "203.0.113.2", path).status_code != 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [SIGN_IN, ADMIN_LOGIN], ids=["plugin", "admin"])
+@pytest.mark.parametrize("spelling", [" ann", "ann ", "ann\t", "ａｎｎ", "ANN"])
+def test_every_spelling_that_signs_in_as_the_account_shares_its_budget(client, url, spelling):
+    # Django's sign-in form strips and NFKC-folds the username before authenticating: the limiter must too.
+    get_user_model().objects.create_superuser("ann", password="ann-password-1")
+    fresh_window(900)
+    for n in range(5):
+        sign_in(client, f"guess-{n}", url=url)
+    assert_paused(sign_in(client, "ann-password-1", username=spelling, url=url), client)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_id_sent_as_a_json_list_is_refused_before_any_secret_check(live_server, platform_client):
+    fresh_window(900)
+    body = {"grant_type": "authorization_code", "code": "x", "redirect_uri": CALLBACK}
+    decoyed = {**body, "client_id": ["decoy", platform_client["client_id"]]}
+    for secret in ("wrong", platform_client["client_secret"]):
+        response = httpx.post(f"{live_server.url}{BASE}oauth/token", json={**decoyed, "client_secret": secret})
+        assert response.status_code == 400
+        assert response.json() == {"error": "invalid_request", "error_description": "client_id: give one string value."}
+    assert not OAuthClient.objects.get(client_id=platform_client["client_id"]).accesstoken_set.exists()
