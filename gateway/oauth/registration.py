@@ -72,9 +72,31 @@ def redirect_uri_error(uri) -> str | None:
     return f"{uri}: use https (http only for localhost)."
 
 
+# Letters and digits that read as Latin letters (a few of Unicode TS #39's confusables): a name is
+# compared by its skeleton, so `Сlaude` (Cyrillic С), `0penAI` and `OpenAl` read as the names they mimic.
+LOOKALIKES = str.maketrans(
+    {
+        **dict(zip("аеһіјкмноорсԁԛѕтуԝхɑαβεικνορτυχγ", "aehijkmhoopcdqstywxaabeikvoptuxy", strict=True)),
+        **dict(zip("0135|", "oiesi", strict=True)),
+        "l": "i",
+    }
+)
+
+
 def squash(text: str) -> str:
-    """Return text folded for comparing names: NFKC, case-folded, letters and digits only."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+    """Return text folded for comparing names: NFKC, case-folded, look-alikes mapped, letters and digits only."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(LOOKALIKES)
+    return re.sub(r"[\W_]+", "", folded).replace("rn", "m").replace("vv", "w")
+
+
+# Alphabets whose letters pass for one another; other scripts mix legitimately (Japanese: kanji and kana).
+LOOKALIKE_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK"}
+
+
+def lookalike_scripts_of(text: str) -> set[str]:
+    """Return which of the look-alike alphabets (Latin, Cyrillic, Greek) the letters of text use."""
+    names = {unicodedata.name(char, "?").split()[0] for char in unicodedata.normalize("NFKC", text) if char.isalpha()}
+    return names & LOOKALIKE_SCRIPTS
 
 
 def reserved_name_error(name: str, plugin, redirect_uris: list[str]) -> str | None:
@@ -83,7 +105,7 @@ def reserved_name_error(name: str, plugin, redirect_uris: list[str]) -> str | No
     hosts = {urlsplit(uri).hostname for uri in redirect_uris}
     own_names = tuple(squash(text) for text in (plugin.slug, plugin.display_name, plugin.text("name_for_model")))
     for words, domains in [*RESERVED_NAMES.items(), (own_names, ())]:
-        if not any(word and word in folded for word in words):
+        if not any(word and squash(word) in folded for word in words):
             continue
         if domains and all(any(host == d or host.endswith(f".{d}") for d in domains) for host in hosts):
             continue
@@ -112,9 +134,15 @@ def client_metadata(data, plugin) -> tuple[dict | None, JsonResponse | None]:
     auth_method = data.get("token_endpoint_auth_method", "client_secret_basic")
     if not isinstance(auth_method, str) or auth_method not in AUTH_METHODS:
         return None, metadata_error(f"token_endpoint_auth_method: use one of {', '.join(AUTH_METHODS)}.")
-    name = data.get("client_name") or "MCP client"
+    name = data.get("client_name", "")
     if not isinstance(name, str) or len(name) > MAX_CLIENT_NAME_LENGTH:
         return None, metadata_error(f"client_name: a string of at most {MAX_CLIENT_NAME_LENGTH} characters.")
+    # A blank name would read "Allow  to use ..." on the consent page.
+    name = name.strip() or "MCP client"
+    if len(lookalike_scripts_of(name)) > 1:
+        return None, metadata_error(
+            "client_name: do not mix Latin, Cyrillic and Greek letters (mixed alphabets imitate other names)."
+        )
     # Control and format characters (NUL, bidirectional overrides) would reach the database or
     # reorder the name the consent page shows.
     if any(unicodedata.category(char).startswith("C") for char in name):
@@ -124,7 +152,7 @@ def client_metadata(data, plugin) -> tuple[dict | None, JsonResponse | None]:
     if "scope" in data and not isinstance(data["scope"], str):
         return None, metadata_error("scope: a space-separated string.")
     uris = list(dict.fromkeys(redirect_uris))
-    return {"redirect_uris": uris, "name": name.strip(), "auth_method": auth_method}, None
+    return {"redirect_uris": uris, "name": name, "auth_method": auth_method}, None
 
 
 def registration_counters(request, plugin) -> tuple[list[tuple[int, str]], int]:

@@ -219,3 +219,22 @@ def test_a_deeply_nested_body_is_a_400(client, oauth_todo):
     assert response.json()["error"] == "invalid_request"
     assert "nests deeper" in response.json()["error_description"]
     assert not OAuthClient.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["\u0421laude", "ChatG\u0420\u0422", "Cl\u0430ude", "Cl\u0251ude", "0penAI", "OpenAl"])
+def test_look_alike_platform_names_are_refused(client, oauth_todo, name):
+    response = register(client, redirect_uris=["https://attacker.example/cb"], client_name=name)
+    assert_refused(response, "invalid_client_metadata", "client_name")
+
+
+@pytest.mark.parametrize("name", ["Agent X", "Café Müller", "Новости", "東京エージェント"])
+def test_names_in_one_alphabet_are_kept(client, oauth_todo, name):
+    response = register(client, client_name=name)
+    assert response.status_code == 201, response.content
+    assert OAuthClient.objects.get().name == name
+
+
+def test_a_blank_name_reads_as_the_default_on_the_consent_page(client, oauth_todo):
+    response = register(client, client_name="   ")
+    assert response.status_code == 201
+    assert response.json()["client_name"] == "MCP client" == OAuthClient.objects.get().name
