@@ -79,10 +79,14 @@ def endpoint(request):
     if challenge is not None:
         return challenge
     try:
-        message = jsonrpc.jsonrpc_message_adapter.validate_python(json.loads(request.body), by_name=False)
+        raw = json.loads(request.body)
+        message = jsonrpc.jsonrpc_message_adapter.validate_python(raw, by_name=False)
     except ValueError as exc:
         code = jsonrpc.INVALID_REQUEST if isinstance(exc, ValidationError) else jsonrpc.PARSE_ERROR
         return rpc_error(None, ProtocolError(code, "Send one JSON-RPC 2.0 message as a JSON object."))
+    if isinstance(message, jsonrpc.JSONRPCNotification) and "id" in raw:
+        # A request whose id is not a string or number would pass as a notification and go unanswered.
+        return rpc_error(None, ProtocolError(jsonrpc.INVALID_REQUEST, "A request id must be a string or a number."))
     if not isinstance(message, jsonrpc.JSONRPCRequest):
         # Notifications and responses need no answer.
         return HttpResponse(status=202)

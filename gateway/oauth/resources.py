@@ -43,6 +43,11 @@ def audience_allows(request_uri: str, audiences: list[str]) -> bool:
 def resource_belongs_to_plugin(request, plugin, resource: str) -> bool:
     """Return whether `resource` names this plugin as this request's host serves it."""
     try:
+        parts = urlsplit(resource)
+        # RFC 8707 §2: a resource indicator carries no query (nor fragment), or the token would be bound
+        # to a URL no request is ever made to.
+        if parts.query or parts.fragment:
+            return False
         return validate_resource_as_url_prefix(resource, [plugin_url(request, plugin, "base")])
     except ValueError:
         # urlsplit refuses some malformed URLs (`https://[::1/mcp`) instead of parsing them: no plugin's.

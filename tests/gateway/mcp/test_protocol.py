@@ -140,3 +140,10 @@ def test_home_page_lists_mcp_and_action_urls_with_the_auth_mode(client, plugin_r
     assert "http://localhost:8000/plugins/todo/mcp" in page
     assert "http://localhost:8000/plugins/todo/openapi.json" in page
     assert "OAuth (users sign in and approve)" in page
+
+
+@pytest.mark.parametrize("message_id", [{"a": 1}, [1], True])
+def test_a_request_id_that_is_no_string_or_number_is_an_invalid_request(client, message_id):
+    response = rpc(client, "tools/list", message_id=message_id, **{"MCP-Protocol-Version": "2025-11-25"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32600

@@ -386,3 +386,14 @@ def test_djangos_own_400_is_the_same_readable_page(client):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert "<h1>Bad request</h1>" in response.content.decode()
+
+
+def test_a_resource_with_a_query_is_invalid_target(world):
+    # RFC 8707 §2: no query; a token bound to such a URL would work nowhere.
+    client = Client()
+    client.force_login(world["user"])
+    resource = "http://testserver/plugins/todo/mcp?x=1"
+    query = {"response_type": "code", "client_id": world["client"].client_id, "redirect_uri": CALLBACK}
+    response = client.get("/plugins/todo/oauth/authorize", {**query, "resource": resource})
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_target"
