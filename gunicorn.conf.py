@@ -6,6 +6,8 @@ VM and the benchmark. The defaults are what bench/RESULTS.md measured best on a 
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 
 def env_int(name: str, default: int) -> int:
@@ -62,3 +64,14 @@ if os.path.isdir(SHM):
 
 # Trust X-Forwarded-* only from the proxy in front (Django decides separately: GATEWAY_TRUST_PROXY).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# /metrics adds up every worker's counters (prometheus-client's multiprocess mode, docs/deployment.md):
+# each worker writes its values to files in this directory. Set here, before the app (and with it
+# prometheus-client) is imported; unless the operator names one, a fresh one per gunicorn run, so
+# no earlier run's counters are added in, removed when gunicorn exits.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    METRICS_DIR = tempfile.mkdtemp(prefix="gateway-metrics-", dir=SHM if os.path.isdir(SHM) else None)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = METRICS_DIR
+
+    def on_exit(server):
+        shutil.rmtree(METRICS_DIR, ignore_errors=True)

@@ -7,7 +7,7 @@ from . import accounts, views
 from .mcp import views as mcp_views
 from .oauth import discovery, registration
 from .oauth import views as oauth_views
-from .ops import health
+from .ops import health, scrape
 from .registry import PluginConfig, plugin_configs
 
 handler404 = "gateway.errors.not_found"
@@ -48,6 +48,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", scrape.metrics, name="metrics"),
     # DJANGO_ADMIN_PATH moves the admin off the path every scanner tries (staff-only either way).
     path(settings.GATEWAY_ADMIN_PATH, admin.site.urls),
     *account_patterns,

@@ -10,6 +10,7 @@ from oauth2_provider import views as dot_views
 from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import _add_iss_to_redirect
 
+from ..ops.metrics import TokenMetricsMixin
 from ..ops.throttling import OAuthThrottleMixin
 from .resources import plugin_issuer, resource_belongs_to_plugin
 
@@ -93,7 +94,7 @@ class AuthorizationView(PluginResourceMixin, dot_views.AuthorizationView):
 
 # Machine-to-machine endpoints (client-authenticated, no cookies): CSRF does not apply, as in DOT.
 @method_decorator(csrf_exempt, name="dispatch")
-class TokenView(OAuthThrottleMixin, JSONBodyMixin, PluginResourceMixin, dot_views.TokenView):
+class TokenView(TokenMetricsMixin, OAuthThrottleMixin, JSONBodyMixin, PluginResourceMixin, dot_views.TokenView):
     def post(self, request, *args, **kwargs):
         # Refused here, before DOT: its device-code branch reads a missing `device_code` (a 500).
         grant_type = request.POST.get("grant_type")

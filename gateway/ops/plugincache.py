@@ -16,6 +16,7 @@ from django.core.cache import cache as django_cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from ..models import Plugin
+from .metrics import cache_lookup
 
 # A cached "no such row", so unknown slugs and hosts do not query the database every time.
 MISSING = "-"
@@ -57,6 +58,7 @@ def plugin_row_by_slug(slug: str) -> Plugin | None:
         return Plugin.objects.filter(slug=slug).first()
     key = slug_key(slug)
     values = django_cache.get(key)
+    cache_lookup("plugin", hit=values is not None)
     if values is None:
         plugin = Plugin.objects.filter(slug=slug).first()
         django_cache.set(key, MISSING if plugin is None else row_values(plugin), seconds)
@@ -72,6 +74,7 @@ def plugin_row_by_domain(domain: str) -> Plugin | None:
         return Plugin.objects.filter(custom_domain__iexact=domain).first()
     key = domain_key(domain)
     slug = django_cache.get(key)
+    cache_lookup("plugin_domain", hit=slug is not None)
     if slug == MISSING:
         return None
     if slug is not None:

@@ -12,6 +12,7 @@ import uuid
 from ..auth import ServiceKey
 from ..models import UserKey
 from ..operations import request_operation
+from .metrics import request_observed
 
 logger = logging.getLogger("gateway.request")
 # An incoming id is kept only if it cannot break a log line or a header: short, plain characters.
@@ -72,4 +73,5 @@ class RequestLogMiddleware:
             "auth": kind,
         }
         logger.info("%s %s %s", request.method, request.path, response.status_code, extra={"fields": fields})
+        request_observed(request, fields)
         return response

@@ -18,6 +18,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
 from ..models import OAuthClient
+from .metrics import cache_lookup
 
 TOKEN_SKIPPED = frozenset({"token"})
 CLIENT_SKIPPED = frozenset({"client_secret"})
@@ -43,6 +44,7 @@ def row_values(instance, skipped: frozenset) -> dict:
 def access_token_from_cache(token: str):
     """Return the AccessToken (with its client) cached for this token, or None when not cached."""
     entry = cache.get(token_key(checksum_of(token)))
+    cache_lookup("token", hit=entry is not None)
     if entry is None:
         return None
     token_values, client_values, user_values = entry

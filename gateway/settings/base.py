@@ -230,6 +230,12 @@ LOGGING = {
     },
 }
 
+# Prometheus metrics at /metrics on the gateway host (gateway.ops.metrics, docs/deployment.md):
+# served to a scraper with this bearer token or from these addresses/networks (CIDR, comma-separated);
+# with neither set nothing is counted and /metrics is a 404.
+GATEWAY_METRICS_TOKEN = os.environ.get("GATEWAY_METRICS_TOKEN", "")
+GATEWAY_METRICS_ALLOW_IPS = env_list("GATEWAY_METRICS_ALLOW_IPS")
+
 # Where the admin lives on the gateway host ("admin/" unless DJANGO_ADMIN_PATH says otherwise).
 GATEWAY_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
 # The largest plugin API answer passed on (characters); the AI platforms refuse longer ones.
