@@ -19,8 +19,8 @@ for required in ("DJANGO_SECRET_KEY", "DATABASE_URL"):
 # X-Forwarded-Proto (base settings), so the redirect fires only for plain-HTTP clients. Turn the
 # redirect off (GATEWAY_SSL_REDIRECT=0) only where the proxy itself redirects or for local HTTP runs.
 SECURE_SSL_REDIRECT = env_bool("GATEWAY_SSL_REDIRECT", True)
-# Health probes come over plain HTTP from inside the host or container network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Health probes and the metrics scraper come over plain HTTP from inside the host or container network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # HSTS: an hour by default, so a first deployment can still back out of HTTPS; raise it to a year
