@@ -31,6 +31,7 @@ class OAuthClientInline(admin.TabularInline):
     fields = ["name", "client_id", "client_type", "redirect_uris", "registration_source", "pkce_exempt", "created"]
     readonly_fields = fields
     show_change_link = True
+    view_on_site = False  # DOT's get_absolute_url names a page the gateway does not mount
     extra = 0
     can_delete = True
 
@@ -54,6 +55,7 @@ class OAuthClientAdmin(oauth_admin.ApplicationAdmin):
 
     list_display = ["name", "plugin", "client_id", "client_type", "registration_source", "pkce_exempt", "created"]
     list_filter = ["plugin", "client_type", "registration_source", "pkce_exempt"]
+    view_on_site = False  # as on the inline: no such page
 
 
 class HashedTokenAdminMixin:

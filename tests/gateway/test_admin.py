@@ -228,3 +228,11 @@ def test_token_pages_show_no_blank_or_hashed_token(admin_client, django_user_mod
         assert "ann" in page and client.name in page
         assert token.token_checksum not in page and token.token_checksum[-4:] not in page
         assert not re.search(r"masked_token|token_checksum|>Token<|>Token:<", page)
+
+
+def test_oauth_client_pages_link_to_no_missing_page(admin_client, plugin_row):
+    plugin = plugin_row("todo", auth_mode="oauth")
+    client, _secret = oauth_client_create(plugin=plugin, redirect_uris=["https://platform.example/cb"], name="ChatGPT")
+    for url in (CHANGE.format(plugin.pk), f"/admin/gateway/oauthclient/{client.pk}/change/"):
+        page = admin_client.get(url).content.decode()
+        assert "ChatGPT" in page and "View on site" not in page
