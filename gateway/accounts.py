@@ -3,6 +3,7 @@
 import math
 from functools import wraps
 
+from django import forms
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.decorators import login_required
@@ -14,9 +15,10 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from .models import AuthMode
+from .models import AuthMode, Plugin, UserKey
 from .ops.throttling import sign_in_retry_after
-from .selectors import plugin_list, user_key_list
+from .registry import plugin_configs
+from .selectors import user_key_list
 from .services import user_key_create, user_key_revoke
 
 
@@ -84,22 +86,50 @@ def _here(request, name: str) -> str:
     return reverse(f"{plugin.slug}:{name}" if plugin is not None else name)
 
 
+class PluginChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class UserKeyForm(forms.ModelForm):
+    """Name a new personal key for a plugin that takes them: enabled, installed and in user_http mode."""
+
+    plugin = PluginChoiceField(
+        queryset=Plugin.objects.filter(enabled=True, auth_mode=AuthMode.USER_HTTP),
+        to_field_name="slug",  # the POST names the plugin as its URLs do
+        empty_label=None,
+        error_messages={
+            "required": "Choose one of the plugins listed.",
+            "invalid_choice": "Choose one of the plugins listed: that one takes no personal keys.",
+        },
+    )
+
+    class Meta:
+        model = UserKey
+        fields = ["plugin", "name"]
+        labels = {"name": "Name (to recognise it later)"}
+        error_messages = {"name": {"required": "Give the key a name."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A row whose app was uninstalled stays in the table; it serves nothing, so it takes no keys.
+        installed = [config.slug for config in plugin_configs()]
+        self.fields["plugin"].queryset = self.fields["plugin"].queryset.filter(slug__in=installed)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request):
     """List the user's personal API keys; create one (shown once) or revoke one."""
-    plugins = [plugin for plugin in plugin_list() if plugin.enabled and AuthMode.USER_HTTP in plugin.config.auth_modes]
+    creating = request.method == "POST" and "revoke" not in request.POST
+    form = UserKeyForm(request.POST if creating else None)
     new_key, error = None, None
-    if request.method == "POST" and "revoke" in request.POST:
+    if request.method == "POST" and not creating:
         if user_key_revoke(user=request.user, key_id=request.POST["revoke"]):
             return redirect("account")
         error = "There is no such key among yours; nothing was revoked."
-    elif request.method == "POST":
-        plugin = next((p for p in plugins if p.slug == request.POST.get("plugin")), None)
-        name = request.POST.get("name", "").strip()
-        if plugin is None or not name or len(name) > 100:
-            error = "Choose a plugin and give the key a name (up to 100 characters)."
-        else:
-            new_key = user_key_create(user=request.user, plugin=plugin, name=name)
-    context = {"plugins": plugins, "keys": user_key_list(user=request.user), "new_key": new_key, "error": error}
-    return render(request, "accounts/account.html", context, status=400 if error else 200)
+    elif creating and form.is_valid():
+        new_key = user_key_create(user=request.user, **form.cleaned_data)
+        form = UserKeyForm()  # the next key starts blank
+    context = {"form": form, "keys": user_key_list(user=request.user), "new_key": new_key, "error": error}
+    return render(request, "accounts/account.html", context, status=400 if error or form.errors else 200)

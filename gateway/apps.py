@@ -12,6 +12,7 @@ class GatewayConfig(AppConfig):
 
         from . import checks, signals  # noqa: F401 - registers checks and signal receivers
         from .accounts import sign_in_limited
+        from .admin import oauth_admin_for_the_gateway
         from .ops import signals as ops_signals
         from .ops.throttling import sign_in_failed
 
@@ -20,3 +21,5 @@ class GatewayConfig(AppConfig):
         # Failed sign-ins are counted wherever a form authenticates; the admin's login is limited too.
         user_login_failed.connect(sign_in_failed, dispatch_uid="gateway.sign_in_failed")
         admin.site.login = sign_in_limited(admin.site.login)
+        # After django.contrib.admin's ready() (first in INSTALLED_APPS) has loaded every admin module.
+        oauth_admin_for_the_gateway()

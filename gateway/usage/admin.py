@@ -79,7 +79,7 @@ class CallAdmin(admin.ModelAdmin):
                 )
             return {"rows": rows}
 
-        return self.page(request, "usage/overview.html", build, title="Usage")
+        return self.page(request, "usage/overview.html", build, title="API calls by plugin")
 
     def plugin_view(self, request, slug):
         plugin = plugin_for_slug(slug=slug, enabled_only=False)
@@ -119,4 +119,4 @@ class CallAdmin(admin.ModelAdmin):
             }
 
         name = plugin.display_name if plugin is not None else slug
-        return self.page(request, "usage/plugin.html", build, title=f"Usage of {name}", slug=slug)
+        return self.page(request, "usage/plugin.html", build, title=f"API calls to {name}", slug=slug, name=name)

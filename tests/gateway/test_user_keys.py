@@ -77,18 +77,51 @@ def test_a_user_cannot_revoke_someone_elses_key(client, user_http):
     assert UserKey.objects.filter(pk=ann_key_id).exists()
 
 
-def test_bad_key_requests_are_400_and_change_nothing(client, user_http):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"plugin": "todo", "name": ""}, "Give the key a name."),
+        ({"plugin": "todo", "name": "x" * 101}, "at most 100 characters"),
+        ({"plugin": "nosuch", "name": "x"}, "Choose one of the plugins listed"),
+        ({"plugin": "weather", "name": "x"}, "Choose one of the plugins listed"),  # installed, but in none mode
+        ({"name": "x"}, "Choose one of the plugins listed"),
+    ],
+)
+def test_bad_key_requests_are_400_and_change_nothing(client, user_http, data, message):
     user = get_user_model().objects.create_user("ann", password="pw-ann-12345")
     client.force_login(user)
-    for data in (
-        {"plugin": "todo", "name": ""},
-        {"plugin": "nosuch", "name": "x"},
-        {"plugin": "todo", "name": "x" * 101},
-    ):
-        response = client.post("/account/", data)
-        assert response.status_code == 400
-        assert "Choose a plugin" in response.content.decode()
+    response = client.post("/account/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
     assert not UserKey.objects.exists()
+
+
+def test_the_picker_lists_enabled_user_http_plugins_by_name(client, user_http, plugin_row):
+    plugin_row("sportstats", auth_mode="user_http")
+    plugin_row("echo", auth_mode="user_http", enabled=False)
+    plugin_row("weather", auth_mode="none")  # supports user_http, but is not in that mode
+    client.force_login(get_user_model().objects.create_user("ann", password="pw-ann-12345"))
+    page = client.get("/account/").content.decode()
+    sportstats = Plugin.objects.get(slug="sportstats").display_name
+    assert re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', page) == [
+        ("sportstats", sportstats),
+        ("todo", "TODO List"),
+    ]
+
+
+def test_without_a_user_http_plugin_the_page_says_so(client):
+    client.force_login(get_user_model().objects.create_user("ann", password="pw-ann-12345"))
+    page = client.get("/account/").content.decode()
+    assert "No plugin takes personal keys at the moment" in page
+    assert "<select" not in page
+    assert client.post("/account/", {"plugin": "todo", "name": "laptop"}).status_code == 400
+    assert not UserKey.objects.exists()
+
+
+def test_the_key_list_names_the_plugin(client, user_http):
+    make_key(client, "ann")
+    page = client.get("/account/").content.decode()
+    assert "<td>TODO List</td><td>laptop</td>" in page
 
 
 def test_the_account_page_needs_sign_in(client):
@@ -97,10 +130,10 @@ def test_the_account_page_needs_sign_in(client):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_admin_shows_a_plugins_keys_and_clients(admin_client, user_http):
+def test_the_admin_shows_a_plugins_keys(admin_client, user_http):
     make_key(admin_client, "ann")  # signs in as ann; sign the admin back in
     admin = get_user_model().objects.create_superuser("root", password="root-pw-12345")
     admin_client.force_login(admin)
     page = admin_client.get(f"/admin/gateway/plugin/{Plugin.objects.get(slug='todo').pk}/change/").content.decode()
-    assert "laptop" in page
-    assert "OAuth clients" in page
+    assert 'id="user_keys-group"' in page and "laptop" in page
+    assert 'id="oauth_clients-group"' not in page  # user_http mode has no use for OAuth clients

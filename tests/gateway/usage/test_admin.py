@@ -127,3 +127,20 @@ def test_rows_cannot_be_added_or_edited(admin_client, make_call):
     assert admin_client.get("/admin/usage/call/add/").status_code == 403
     assert admin_client.post(f"/admin/usage/call/{call.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Call.objects.filter(pk=call.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "trail", "heading"),
+    [
+        (OVERVIEW, "Home › Usage › API calls", "API calls by plugin"),
+        (TODO_PAGE + "?since=24h", "Home › Usage › API calls › TODO List", "API calls to TODO List"),
+    ],
+)
+def test_breadcrumbs_name_each_step_once(admin_client, url, trail, heading):
+    page = admin_client.get(url).content.decode()
+    breadcrumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', page, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", "", breadcrumbs).replace("&rsaquo;", "›").split()) == trail
+    links = re.findall(r'href="([^"]+)"', breadcrumbs)
+    assert links[:2] == ["/admin/", "/admin/usage/"]
+    assert links[2:] == ([] if url == OVERVIEW else ["/admin/usage/call/?since=24h"])
+    assert f"<h1>{heading}</h1>" in page
