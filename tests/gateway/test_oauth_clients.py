@@ -47,6 +47,8 @@ def test_cli_refuses_bad_arguments_with_exit_2(args):
 
 
 def test_admin_lists_and_adds_clients(admin_client):
+    # The plugin page lists OAuth clients only while the plugin is in oauth mode.
+    Plugin.objects.filter(slug="todo").update(auth_mode="oauth")
     plugin = Plugin.objects.get(slug="todo")
     add_page = admin_client.get("/admin/gateway/oauthclient/add/")
     assert add_page.status_code == 200
