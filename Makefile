@@ -22,9 +22,10 @@ $(VENV)/.installed-runtime: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
+# `-e ".[dev]"` installs the runtime dependencies too, so `make run` after `make test` installs nothing.
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $@
+	touch $@ $(VENV)/.installed-runtime
 
 install-runtime: $(VENV)/.installed-runtime
 

@@ -2,7 +2,8 @@
 # Time a newcomer's first `make run`: a fresh clone, no pip cache, until the gateway answers HTTP.
 #
 # Usage: bench/first_run.sh [REV] [PORT]   (REV defaults to HEAD, PORT to 8765)
-# Prints the load average before and after and the time until /healthz answers.
+# Prints the load average before and after, when make started each step, and the time until
+# /healthz answers.
 # The clone lives in a temporary folder, removed afterwards; the server is stopped.
 set -euo pipefail
 
@@ -24,7 +25,11 @@ cd "$WORK/gw"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 start=$(date +%s.%N)
-PIP_NO_CACHE_DIR=1 setsid make run PORT="$PORT" >"$WORK/make.log" 2>&1 &
+# Each line of make's output gets the seconds since the start, to see where the time goes.
+# PyPI only, as on a newcomer's machine: no pip config files, no local wheel folder (PIP_FIND_LINKS).
+env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null PIP_NO_CACHE_DIR=1 START="$start" setsid bash -c 'make run PORT="$0" 2>&1 | while IFS= read -r line; do
+    printf "%6.1f s  %s\n" "$(echo "$(date +%s.%N) - $START" | bc)" "$line"
+done' "$PORT" >"$WORK/make.log" &
 SERVER=$!
 until curl -fsS -o /dev/null "http://localhost:$PORT/healthz" 2>/dev/null; do
     if ! kill -0 "$SERVER" 2>/dev/null; then
@@ -36,4 +41,5 @@ until curl -fsS -o /dev/null "http://localhost:$PORT/healthz" 2>/dev/null; do
 done
 end=$(date +%s.%N)
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+grep -E 'python -m venv|pip install|manage.py' "$WORK/make.log" | cut -c1-110
 printf 'make run answered HTTP after %.1f s\n' "$(echo "$end - $start" | bc)"
