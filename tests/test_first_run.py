@@ -43,19 +43,23 @@ def dependency_closure(requirements: list[str]) -> set[str]:
     return names
 
 
+def top_level_imports(tree: ast.Module) -> set[str]:
+    """Return the top-level names of a module's absolute imports, wherever in the module they are."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
 def imported_top_level_names(folder: Path) -> dict[str, str]:
     """Return {top-level module: first file importing it} for every absolute import under `folder`."""
     names: dict[str, str] = {}
     for path in sorted(folder.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                modules = [node.module]
-            else:
-                continue
-            for module in modules:
-                names.setdefault(module.split(".")[0], str(path.relative_to(ROOT)))
+        for module in sorted(top_level_imports(ast.parse(path.read_text(), str(path)))):
+            names.setdefault(module, str(path.relative_to(ROOT)))
     return names
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import UnmarkedProcessError
+from tests.test_first_run import top_level_imports
 
 ROOT = Path(__file__).resolve().parent.parent
 # A module that imports one of these is slow as a whole and belongs to the tier.
@@ -26,22 +27,12 @@ def module_marks(tree: ast.Module) -> set[str]:
     return marks
 
 
-def imported_top_level_names(tree: ast.Module) -> set[str]:
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
-
-
 def test_modules_using_a_browser_or_a_fuzzer_are_in_that_tier():
     unmarked = []
     for path in sorted((ROOT / "tests").rglob("test_*.py")):
         tree = ast.parse(path.read_text(), str(path))
         for module, tier in TIER_OF_IMPORT.items():
-            if module in imported_top_level_names(tree) and tier not in module_marks(tree):
+            if module in top_level_imports(tree) and tier not in module_marks(tree):
                 unmarked.append(f"{path.relative_to(ROOT)} imports {module} but is not marked {tier}")
     assert unmarked == []
 
