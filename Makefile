@@ -3,30 +3,53 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The URL `manage.py plugins` prints; it follows PORT so the banner names the port actually served.
+GATEWAY_PUBLIC_URL ?= http://localhost:$(PORT)
+MANAGE = GATEWAY_PUBLIC_URL=$(GATEWAY_PUBLIC_URL) $(PY) manage.py
 # Tests run against PostgreSQL; override for another server.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gateway
+# The slow tiers (a real browser, servers in subprocesses, fuzzing) that `make test-fast` leaves out.
+SLOW_TIERS := browser or fuzz or server
 
-.PHONY: run test install demo lint bench clean
+.PHONY: run test test-fast install install-runtime demo manage lint bench clean
 
-$(VENV)/.installed: pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+
+# Two stamps: `make run` needs only the runtime dependencies (a fraction of the test tools' download),
+# and `make test` after `make run` then adds just the dev extras.
+$(VENV)/.installed-runtime: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
-install: $(VENV)/.installed
+# `-e ".[dev]"` installs the runtime dependencies too, so `make run` after `make test` installs nothing.
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed-runtime
 
-demo: install
+install-runtime: $(VENV)/.installed-runtime
+
+# Everything, as CI needs it (.ci/run: make install, make lint, make test).
+install: $(VENV)/.installed-dev
+
+demo: install-runtime
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_data
 
 run: demo
-	@$(PY) manage.py plugins
-	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+	@$(MANAGE) plugins
+	$(MANAGE) runserver 0.0.0.0:$(PORT)
+
+# Any management command with the project's venv: make manage ARGS="createsuperuser"
+manage: install-runtime
+	$(MANAGE) $(ARGS)
 
 test: install
 	@test -x /usr/bin/chromium || echo "note: the browser tests need Debian's chromium: run .ci/install-browser"
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -m "not ($(SLOW_TIERS))" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

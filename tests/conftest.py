@@ -1,4 +1,5 @@
 import json
+import subprocess
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +16,27 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class UnmarkedProcessError(AssertionError):
+    """A test outside the `server` and `browser` tiers tried to start a process."""
+
+
+# Tiers that may start processes: `make test-fast` deselects them, so an unmarked test that starts one
+# would slip a slow test into the quick tier unnoticed. Refusing the process makes the omission fail.
+PROCESS_TIERS = ("server", "browser")
+
+
+@pytest.fixture(autouse=True)
+def _processes_only_in_their_tiers(request, monkeypatch):
+    if any(request.node.get_closest_marker(tier) for tier in PROCESS_TIERS):
+        return
+
+    def refuse(self, args, *rest, **kwargs):
+        self._child_created = False  # what Popen.__del__ reads, so the refusal is the only error
+        raise UnmarkedProcessError(f"{request.node.nodeid} starts {args!r}: mark it `server` (see pyproject.toml)")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+# Each test starts Python or gunicorn in a subprocess.
+pytestmark = pytest.mark.server
 
 
 def free_port() -> int:

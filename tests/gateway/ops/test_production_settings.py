@@ -21,6 +21,7 @@ def manage(*args, **env) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("extra", [{}, {"GATEWAY_TRUST_PROXY": "1", "GATEWAY_HSTS_SECONDS": "31536000"}])
 def test_check_deploy_is_clean(extra):
     result = manage(
@@ -37,6 +38,7 @@ def test_check_deploy_is_clean(extra):
     assert "oauth2_provider" not in result.stderr + result.stdout
 
 
+@pytest.mark.server
 def test_no_oauth2_provider_check_is_silenced():
     """RFC 9700 compliance is checked, not silenced (issue 11)."""
     code = "from django.conf import settings; print(settings.SILENCED_SYSTEM_CHECKS)"
@@ -45,6 +47,7 @@ def test_no_oauth2_provider_check_is_silenced():
     assert "oauth2_provider" not in result.stdout
 
 
+@pytest.mark.server
 def test_check_deploy_flags_a_disabled_ssl_redirect():
     result = manage(
         "check", "--deploy", "--settings=gateway.settings.production", **PRODUCTION_ENV, GATEWAY_SSL_REDIRECT="0"
@@ -52,6 +55,7 @@ def test_check_deploy_flags_a_disabled_ssl_redirect():
     assert "security.W008" in result.stderr + result.stdout
 
 
+@pytest.mark.server
 def test_the_admin_path_comes_from_the_environment():
     code = "from django.urls import reverse; print(reverse('admin:index'))"
     result = manage(
