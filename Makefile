@@ -22,9 +22,9 @@ $(VENV)/.installed-runtime: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-# `-e ".[dev]"` installs the runtime dependencies too, so `make run` after `make test` installs nothing.
+# `-e ".[dev,otel]"` (otel: the traces test) installs the runtime dependencies too, so `make run` after `make test` installs nothing.
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,otel]"
 	touch $@ $(VENV)/.installed-runtime
 
 install-runtime: $(VENV)/.installed-runtime

@@ -65,7 +65,9 @@ def imported_top_level_names(folder: Path) -> dict[str, str]:
 
 def test_the_gateway_imports_only_its_runtime_dependencies():
     """`make run` installs `pip install -e .`: an import of a dev extra would crash it on a fresh clone."""
-    runtime = dependency_closure(PROJECT["dependencies"])
+    # The `otel` extra is imported only when OTEL_EXPORTER_OTLP_ENDPOINT is set (gateway/ops/traces.py;
+    # tests/gateway/ops/test_metrics.py proves it is not imported otherwise).
+    runtime = dependency_closure(PROJECT["dependencies"]) | dependency_closure(PROJECT["optional-dependencies"]["otel"])
     distributions = packages_distributions()
     outside = {}
     for folder in sorted(FIRST_PARTY):
@@ -80,7 +82,9 @@ def test_the_gateway_imports_only_its_runtime_dependencies():
 
 def test_the_dev_extras_are_what_the_runtime_lacks():
     """The split is real: the test tools stay out of `make run`'s install."""
-    runtime = dependency_closure(PROJECT["dependencies"])
+    # The `otel` extra is imported only when OTEL_EXPORTER_OTLP_ENDPOINT is set (gateway/ops/traces.py;
+    # tests/gateway/ops/test_metrics.py proves it is not imported otherwise).
+    runtime = dependency_closure(PROJECT["dependencies"]) | dependency_closure(PROJECT["optional-dependencies"]["otel"])
     for tool in ["pytest", "selenium", "schemathesis", "ruff", "mcp"]:
         assert canonicalize_name(tool) not in runtime
         assert any(Requirement(line).name == tool for line in PROJECT["optional-dependencies"]["dev"])
@@ -108,8 +112,8 @@ def pip_installs(commands: list[str]) -> list[list[str]]:
 def test_make_run_installs_the_project_without_extras_and_make_test_adds_them():
     run_installs = pip_installs(dry_run("run"))
     assert run_installs and all(command[-1] == "." for command in run_installs)
-    assert ".[dev]" in {command[-1] for command in pip_installs(dry_run("test"))}
-    assert ".[dev]" in {command[-1] for command in pip_installs(dry_run("install"))}  # .ci/run's install
+    assert ".[dev,otel]" in {command[-1] for command in pip_installs(dry_run("test"))}
+    assert ".[dev,otel]" in {command[-1] for command in pip_installs(dry_run("install"))}  # .ci/run's install
 
 
 @pytest.mark.server

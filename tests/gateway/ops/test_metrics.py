@@ -189,6 +189,7 @@ assert Client().get("/healthz").status_code == 200
 """
 
 
+@pytest.mark.server
 def test_with_several_workers_the_scrape_adds_up_every_process(client, db, settings, tmp_path, monkeypatch):
     """Two worker processes count a request each; the scrape, from a third, answers 2."""
     workers = [
@@ -243,6 +244,7 @@ print(sorted({name.split(".")[0] for name in sys.modules if name.startswith("ope
 """
 
 
+@pytest.mark.server
 def test_without_a_collector_opentelemetry_is_not_even_imported():
     env = {key: value for key, value in os.environ.items() if not key.startswith("OTEL_")}
     result = subprocess.run(
@@ -266,8 +268,8 @@ trace.get_tracer_provider().force_flush()
 """
 
 
+@pytest.mark.server
 def test_with_a_collector_each_request_is_sent_as_a_span(fake_collector):
-    pytest.importorskip("opentelemetry.instrumentation.django")
     result = run_python(SERVE_ONE_REQUEST, OTEL_EXPORTER_OTLP_ENDPOINT=fake_collector.url, OTEL_SERVICE_NAME="gw-test")
     assert result.returncode == 0, result.stderr
     (body,) = fake_collector.bodies("/v1/traces")
