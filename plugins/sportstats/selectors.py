@@ -4,10 +4,25 @@ import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
 from .models import STAT_COUNTS, Game, Player, Stat, Team
+
+DEMO_CACHE_KEY = "sportstats:demo"
+DEMO_CACHE_SECONDS = 60  # what a worker whose cache the importer cannot reach (local memory) lags at most
+
+
+def demo_present(*, fresh: bool = False) -> bool:
+    """Return whether the database holds demo rows, from the cache unless `fresh`.
+
+    The demo teams stand for all demo rows: the loader writes them with the rest and the importer's
+    --drop-demo deletes them with the rest. The query reads the teams table (30 rows in a league).
+    """
+    if fresh:
+        return Team.objects.filter(is_demo=True).exists()
+    return cache.get_or_set(DEMO_CACHE_KEY, lambda: demo_present(fresh=True), DEMO_CACHE_SECONDS)
 
 
 def page_slice(queryset: QuerySet, *, page: int, per_page: int) -> tuple[list, dict]:
