@@ -8,8 +8,9 @@ from rest_framework.views import APIView
 from gateway.serializers import ErrorSerializer
 from gateway.upstream import UpstreamFailureLogMixin
 
-from . import filters, schema, selectors, serializers
+from . import filters, selectors, serializers
 from .models import Game, Player, Team
+from .schema import SportsAutoSchema
 from .upstream import upstream_fetch, upstream_source
 
 ERRORS = {400: ErrorSerializer, 502: ErrorSerializer, 503: ErrorSerializer, 504: ErrorSerializer}
@@ -34,9 +35,9 @@ def demo_labelled(body: dict) -> dict:
 
 
 class SportsView(UpstreamFailureLogMixin, APIView):
-    """Say when the data is the demo league, in the spec's descriptions as in the answers."""
+    """The plugin's view base: upstream failures logged once; descriptions that say when the data is a demo."""
 
-    schema = schema.SportsAutoSchema()
+    schema = SportsAutoSchema()
 
 
 class ListView(SportsView):
