@@ -16,4 +16,4 @@ class SportsAutoSchema(AutoSchema):
 
     def get_description(self):
         description = super().get_description()
-        return f"{description} {DEMO_NOTE}" if selectors.demo_present(fresh=True) else description
+        return f"{description} {DEMO_NOTE}" if selectors.demo_texts_wanted(fresh=True) else description
