@@ -1,34 +1,101 @@
-"""Demo data: real NBA teams and players (nba_api's static lists) and generated, clearly fake box scores.
+"""Demo data: a fictional league (invented teams and players) and generated box scores.
 
-Everything is derived from a seeded random generator, so two runs produce identical rows and ids.
+Nothing here names a real person or team: player names are built from syllables, cities from
+invented parts, nicknames from a list no major league uses (tests/plugins/sportstats/test_demo.py
+checks them against the real NBA names). Everything comes from seeded random generators, so two
+runs produce identical rows and ids.
 """
 
 # ruff: noqa: S311 - seeded random numbers are the point here (reproducible demo rows), not secrets.
 
-import json
 import random
 from datetime import date, timedelta
 from itertools import combinations
-from pathlib import Path
 
 from .models import STAT_COUNTS, Game, Player, Stat, Team
 
-STATIC_FILE = Path(__file__).parent / "data" / "nba_static.json"
 DEMO_SEASON = 2025
+LEAGUE_SEED = "sportstats demo league"
+PLAYERS_PER_TEAM = 15
 ROSTER_PLAYED = 10  # players per team who get minutes; the next one is listed with none (a DNP)
 DNP_LINE = {"min": "", "seconds": None, **dict.fromkeys(STAT_COUNTS, 0), "fg_pct": 0.0, "fg3_pct": 0.0, "ft_pct": 0.0}
 
+# Starts differ in their first three letters, which are the team's abbreviation.
+CITY_STARTS = ["Bram", "Cor", "Dun", "Eld", "Fen", "Gal", "Hol", "Kest", "Lor", "Mar", "Orr", "Pell", "Quill"]
+CITY_STARTS += ["Rav", "Sel", "Thorn", "Vell", "Wick", "Yar", "Ostr", "Tamb", "Brin", "Cald", "Ember", "Ulm", "Ask"]
+CITY_STARTS += ["Harl", "Isen", "Lind", "Zenn", "Wold", "Pim"]
+CITY_ENDS = ["haven", "moor", "stead", "crest", "port", "vale", "reach", "holm", "water", "gate", "brook", "fell"]
+NICKNAMES = [
+    "Lanterns", "Herons", "Ironwoods", "Tidewalkers", "Quarrymen", "Marsh Owls", "Gales", "Lamplighters",
+    "Foxgloves", "Kilnmasters", "Riverhawks", "Drumlins", "Salt Crows", "Copperheads", "Glaciers", "Ferrymen",
+    "Stormfronts", "Moths", "Badgers", "Cobalts", "Sandpipers", "Millers", "Wyverns", "Beacons",
+    "Otters", "Harriers", "Ridgebacks", "Anchors", "Nightjars", "Thistles",
+]  # fmt: skip
+DIVISIONS = {"East": ["Harbor", "Timber", "Delta"], "West": ["Canyon", "Prairie", "Summit"]}
 
-def static_teams_players() -> tuple[list[Team], list[Player]]:
-    """Return the real teams and active players; rosters are dealt round-robin (not real)."""
-    document = json.loads(STATIC_FILE.read_text(encoding="utf-8"))
-    teams = [Team(is_demo=True, **team) for team in document["teams"]]
-    players = [
-        Player(id=pid, first_name=first, last_name=last, team=teams[index % len(teams)], is_demo=True)
-        for index, (pid, first, last) in enumerate(sorted(document["players"]))
-    ]
-    for player in players:
-        player.position = random.Random(player.id).choice(["G", "F", "C", "G-F", "F-C"])
+FIRST_STARTS = ["Al", "Bren", "Cal", "Dar", "El", "Fen", "Jor", "Kas", "Mal", "Nev", "Or", "Ras", "Sol", "Tav"]
+FIRST_STARTS += ["Vic", "Wen", "Zan", "Ter", "Mar", "Kel", "Dev", "Jal", "Quen", "Riv"]
+FIRST_ENDS = ["an", "o", "ric", "en", "is", "el", "ius", "ay", "ion", "ek", "ari", "um", "yn", "eo"]
+LAST_STARTS = ["Ash", "Brae", "Cor", "Dell", "Erv", "Fal", "Gris", "Hal", "Ind", "Jass", "Kell", "Lom", "Marr"]
+LAST_STARTS += ["Niv", "Orl", "Pem", "Quor", "Rell", "Stov", "Tarn", "Ulv", "Varr", "Wend", "Yor", "Okon", "Zel"]
+LAST_ENDS = ["aby", "ington", "ow", "ick", "enko", "ence", "sby", "ard", "ello", "ane", "ison", "ette", "ando", "vik"]
+LAST_ENDS += ["ner", "holt", "ström", "adu", "eiro", "ski"]
+POSITIONS = ["G", "F", "C", "G-F", "F-C"]
+
+
+def joined(start: str, end: str) -> str:
+    """Join two name parts, dropping a doubled letter at the seam ("Orr" + "reach" is "Orreach")."""
+    return start + (end[1:] if start[-1] == end[0] else end)
+
+
+def player_name(rng: random.Random, taken: set[tuple[str, str]]) -> tuple[str, str]:
+    """Return an invented (first, last) name not in `taken` ("Tavien", "Dellaby")."""
+    while True:
+        first = joined(rng.choice(FIRST_STARTS), rng.choice(FIRST_ENDS))
+        last = joined(rng.choice(LAST_STARTS), rng.choice(LAST_ENDS))
+        if (first, last) not in taken:
+            return first, last
+
+
+def league_teams_players() -> tuple[list[Team], list[Player]]:
+    """Return the fictional league: 30 teams and their rosters, all marked demo."""
+    rng = random.Random(LEAGUE_SEED)
+    teams = []
+    starts = rng.sample(CITY_STARTS, len(NICKNAMES))
+    for index, (start, nickname) in enumerate(zip(starts, NICKNAMES, strict=True)):
+        city = joined(start, rng.choice(CITY_ENDS))
+        conference = "East" if index < len(NICKNAMES) // 2 else "West"
+        division = DIVISIONS[conference][index % 3]
+        teams.append(
+            Team(
+                id=index + 1,
+                abbreviation=city[:3].upper(),
+                city=city,
+                conference=conference,
+                division=division,
+                full_name=f"{city} {nickname}",
+                name=nickname,
+                is_demo=True,
+            )
+        )
+    players, names = [], set()
+    for index in range(len(teams) * PLAYERS_PER_TEAM):
+        first, last = player_name(rng, names)
+        names.add((first, last))
+        height = rng.randint(72, 87)  # 6'0" to 7'3"
+        players.append(
+            Player(
+                id=index + 1,
+                first_name=first,
+                last_name=last,
+                position=rng.choice(POSITIONS),
+                height_feet=height // 12,
+                height_inches=height % 12,
+                weight_pounds=rng.randint(175, 275),
+                team=teams[index % len(teams)],
+                is_demo=True,
+            )
+        )
     return teams, players
 
 

@@ -12,6 +12,7 @@ MAX_PER_PAGE_ASKED = 1000
 MAX_LIST_ITEMS = 100
 SEASON_RE = re.compile(r"(\d{4})(?:-(\d{2}|\d{4}))?")
 FIRST_SEASON, LAST_SEASON = 1946, 2100
+NO_PLAYERS = "Give at least one player id (from getPlayers), e.g. player_ids=237."
 
 
 class QueryListField(serializers.ListField):
@@ -26,12 +27,13 @@ class QueryListField(serializers.ListField):
         return [item.strip() for value in raw for item in value.split(",") if item.strip()]
 
 
-def id_list(help_text: str) -> QueryListField:
+def id_list(help_text: str, **options) -> QueryListField:
+    options.setdefault("required", False)
     return QueryListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        required=False,
         max_length=MAX_LIST_ITEMS,
         help_text=help_text,
+        **options,
     )
 
 
@@ -124,4 +126,10 @@ class SportsStatFilter(SportsPageFilter):
 
 class SportsSeasonAverageFilter(serializers.Serializer):
     season = SeasonField(required=False, help_text="Season by start year (2018 is 2018-19); default: the latest.")
-    player_ids = id_list("Player ids, from getPlayers; at least one is needed for any result.")
+    # Required, as balldontlie had it: an empty answer would read as "these players have no stats".
+    player_ids = id_list(
+        "Player ids, from getPlayers (at least one).",
+        required=True,
+        allow_empty=False,
+        error_messages=dict.fromkeys(["required", "empty"], NO_PLAYERS),
+    )

@@ -4,10 +4,38 @@ import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
 from .models import STAT_COUNTS, Game, Player, Stat, Team
+
+DEMO_CACHE_KEY = "sportstats:demo"
+DEMO_CACHE_SECONDS = 60  # what a worker whose cache the importer cannot reach (local memory) lags at most
+
+
+def demo_present(*, fresh: bool = False) -> bool:
+    """Return whether the database holds demo rows, from the cache unless `fresh`.
+
+    The demo teams stand for all demo rows: the loader writes them with the rest and the importer's
+    --drop-demo deletes them with the rest. The query reads the teams table (30 rows in a league).
+    """
+    if fresh:
+        return Team.objects.filter(is_demo=True).exists()
+    return cache.get_or_set(DEMO_CACHE_KEY, lambda: demo_present(fresh=True), DEMO_CACHE_SECONDS)
+
+
+def demo_texts_wanted(*, fresh: bool = False) -> bool:
+    """Return demo_present() for the descriptions, which are read outside requests too.
+
+    System checks read them (the manifest limits; drf-spectacular generates every schema) before
+    `migrate` has made the table, or with no database at all: no demo rows there.
+    """
+    try:
+        return demo_present(fresh=fresh)
+    except DatabaseError:
+        return False
 
 
 def page_slice(queryset: QuerySet, *, page: int, per_page: int) -> tuple[list, dict]:

@@ -112,7 +112,14 @@ class SportsSeasonAverageSerializer(AverageNumbers):
     min = serializers.CharField(help_text='Average minutes, "MM:SS".')
 
 
-class SportsMetaSerializer(serializers.Serializer):
+class SportsDemoMetaSerializer(serializers.Serializer):
+    demo = serializers.BooleanField(
+        required=False,
+        help_text="true: the answer is from a fictional demo league (invented names and numbers); absent otherwise.",
+    )
+
+
+class SportsMetaSerializer(SportsDemoMetaSerializer):
     total_pages = serializers.IntegerField()
     current_page = serializers.IntegerField()
     next_page = serializers.IntegerField(allow_null=True, help_text="null on the last page.")
@@ -126,11 +133,20 @@ def envelope(item: type[serializers.Serializer], name: str) -> type[serializers.
     return type(name, (serializers.Serializer,), fields)
 
 
+def answer(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """Return the serializer of one bare `item` as a show endpoint answers it (with `meta` on demo data)."""
+    return type(name, (item,), {"meta": SportsDemoMetaSerializer(required=False)})
+
+
 SportsPlayerListSerializer = envelope(SportsPlayerSerializer, "SportsPlayerListSerializer")
 SportsTeamListSerializer = envelope(SportsTeamSerializer, "SportsTeamListSerializer")
 SportsGameListSerializer = envelope(SportsGameSerializer, "SportsGameListSerializer")
 SportsStatListSerializer = envelope(SportsStatSerializer, "SportsStatListSerializer")
+SportsPlayerAnswerSerializer = answer(SportsPlayerSerializer, "SportsPlayerAnswerSerializer")
+SportsTeamAnswerSerializer = answer(SportsTeamSerializer, "SportsTeamAnswerSerializer")
+SportsGameAnswerSerializer = answer(SportsGameSerializer, "SportsGameAnswerSerializer")
 
 
 class SportsSeasonAverageListSerializer(serializers.Serializer):
     data = SportsSeasonAverageSerializer(many=True)
+    meta = SportsDemoMetaSerializer(required=False)

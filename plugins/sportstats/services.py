@@ -2,11 +2,16 @@
 
 from collections.abc import Callable, Iterable
 
+from django.apps import apps
+from django.core.cache import cache
 from django.db import connection, transaction
+
+from gateway.models import Plugin
 
 from . import demo
 from .importing import ROW_PARSERS, SECTIONS, Document, RowError
 from .models import Game, Player, Stat, Team
+from .selectors import DEMO_CACHE_KEY
 
 MODELS = {"teams": Team, "players": Player, "games": Game, "stats": Stat}
 # Which ids of which section each row refers to, checked against the database batch by batch.
@@ -106,28 +111,42 @@ def _batches(items: Iterable, size: int) -> Iterable[list]:
         yield batch
 
 
-@transaction.atomic
+def demo_changed() -> None:
+    """Make every answer, text and cached spec say afresh whether the data is the demo league.
+
+    Drops the cached flag and saves the plugin's row: its new version keys a new OpenAPI document
+    (whose descriptions carry the demo note), and saving evicts the cached row in every worker.
+    """
+    cache.delete(DEMO_CACHE_KEY)
+    slug = apps.get_app_config("sportstats").slug
+    for plugin in Plugin.objects.filter(slug=slug):
+        plugin.save(update_fields=["updated_at"])
+
+
 def demo_drop() -> int:
     """Delete every demo row (before importing real data); return how many."""
     deleted = 0
-    for model in (Stat, Game, Player, Team):
-        deleted += model.objects.filter(is_demo=True).delete()[1].get(model._meta.label, 0)
+    with transaction.atomic():
+        for model in (Stat, Game, Player, Team):
+            deleted += model.objects.filter(is_demo=True).delete()[1].get(model._meta.label, 0)
+    demo_changed()  # after the commit: a worker reading the flag meanwhile would cache the old rows' answer
     return deleted
 
 
-@transaction.atomic
 def demo_load() -> str:
-    """Load real teams and players and one generated season, unless any team exists already."""
-    if Team.objects.exists():
-        return "sport stats data already present"
-    teams, players = demo.static_teams_players()
-    games, stats = demo.season_generate(season=demo.DEMO_SEASON, teams=teams, players=players)
-    for model, rows in ((Team, teams), (Player, players), (Game, games), (Stat, stats)):
-        model.objects.bulk_create(rows, batch_size=500)
+    """Load the fictional league and one generated season, unless any team exists already."""
+    with transaction.atomic():
+        if Team.objects.exists():
+            return "sport stats data already present"
+        teams, players = demo.league_teams_players()
+        games, stats = demo.season_generate(season=demo.DEMO_SEASON, teams=teams, players=players)
+        for model, rows in ((Team, teams), (Player, players), (Game, games), (Stat, stats)):
+            model.objects.bulk_create(rows, batch_size=500)
     statistics_refresh()
+    demo_changed()
     return (
-        f"{len(teams)} NBA teams, {len(players)} players, and a generated DEMO season {demo.DEMO_SEASON} "
-        f"({len(games)} games, {len(stats)} box scores; not real results)"
+        f"a fictional DEMO league: {len(teams)} teams, {len(players)} invented players, and a generated season "
+        f"{demo.DEMO_SEASON} ({len(games)} games, {len(stats)} box scores); answers say meta.demo = true"
     )
 
 

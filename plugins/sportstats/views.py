@@ -1,18 +1,24 @@
 """Thin views: validate the query, answer from the database or the live upstream, serialize."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gateway.serializers import ErrorSerializer
+from gateway.upstream import UpstreamFailureLogMixin
 
 from . import filters, selectors, serializers
 from .models import Game, Player, Team
+from .schema import SportsAutoSchema
 from .upstream import upstream_fetch, upstream_source
 
 ERRORS = {400: ErrorSerializer, 502: ErrorSerializer, 503: ErrorSerializer, 504: ErrorSerializer}
 SHOW_ERRORS = {**ERRORS, 404: ErrorSerializer}
+AVERAGE_ERRORS = {
+    **ERRORS,
+    400: OpenApiResponse(ErrorSerializer, description="No player_ids, or a bad parameter: the message names it."),
+}
 
 
 def validated(serializer_class, request) -> dict:
@@ -21,7 +27,20 @@ def validated(serializer_class, request) -> dict:
     return dict(serializer.validated_data)
 
 
-class ListView(APIView):
+def demo_labelled(body: dict) -> dict:
+    """Add `meta.demo: true` to a database answer while the data is the fictional demo league."""
+    if selectors.demo_present():
+        body["meta"] = {**body.get("meta", {}), "demo": True}
+    return body
+
+
+class SportsView(UpstreamFailureLogMixin, APIView):
+    """The plugin's view base: upstream failures logged once; descriptions that say when the data is a demo."""
+
+    schema = SportsAutoSchema()
+
+
+class ListView(SportsView):
     """A paginated list: `path` upstream, `select` + `output` from the database."""
 
     path = ""
@@ -38,10 +57,10 @@ class ListView(APIView):
             return Response(upstream_fetch(upstream, self.path, params))
         page, per_page = params.pop("page"), params.pop("per_page")
         rows, meta = selectors.page_slice(self.select(**params), page=page, per_page=per_page)
-        return Response({"data": self.output(rows, many=True).data, "meta": meta})
+        return Response(demo_labelled({"data": self.output(rows, many=True).data, "meta": meta}))
 
 
-class ShowView(APIView):
+class ShowView(SportsView):
     """One object by id: bare, as v1 answers; 404 JSON when unknown."""
 
     path = ""
@@ -56,7 +75,7 @@ class ShowView(APIView):
         found = self.model.objects.select_related(*self.related).filter(pk=id).first() if id <= filters.MAX_ID else None
         if found is None:
             raise NotFound(f"No {self.model._meta.verbose_name} has id {id}.")
-        return Response(self.output(found).data)
+        return Response(demo_labelled(dict(self.output(found).data)))
 
 
 class PlayerListView(ListView):
@@ -123,28 +142,27 @@ class StatListView(ListView):
         return selectors.stat_list(**params)
 
 
-class SeasonAverageView(APIView):
+class SeasonAverageView(SportsView):
     @extend_schema(
         operation_id="getSeasonAverages",
         parameters=[filters.SportsSeasonAverageFilter],
-        responses={200: serializers.SportsSeasonAverageListSerializer, **ERRORS},
+        responses={200: serializers.SportsSeasonAverageListSerializer, **AVERAGE_ERRORS},
     )
     def get(self, request):
-        """Get players' regular-season per-game averages for one season. Display results using markdown tables."""
+        """Get players' (player_ids required) regular-season per-game averages for one season. Use markdown tables."""
         params = validated(filters.SportsSeasonAverageFilter, request)
         upstream = upstream_source()
         if upstream is not None:
             return Response(upstream_fetch(upstream, "season_averages", params))
         season = params.get("season") or selectors.season_latest()
-        player_ids = params.get("player_ids") or []
-        data = selectors.season_averages(season=season, player_ids=player_ids) if season else []
-        return Response({"data": data})
+        data = selectors.season_averages(season=season, player_ids=params["player_ids"]) if season else []
+        return Response(demo_labelled({"data": data}))
 
 
 class PlayerShowView(ShowView):
     path, model, related, output = "players", Player, ("team",), serializers.SportsPlayerSerializer
 
-    @extend_schema(operation_id="getPlayer", responses={200: output, **SHOW_ERRORS})
+    @extend_schema(operation_id="getPlayer", responses={200: serializers.SportsPlayerAnswerSerializer, **SHOW_ERRORS})
     def get(self, request, id):
         """Get one player by id, with their team."""
         return super().get(request, id)
@@ -153,7 +171,7 @@ class PlayerShowView(ShowView):
 class TeamShowView(ShowView):
     path, model, output = "teams", Team, serializers.SportsTeamSerializer
 
-    @extend_schema(operation_id="getTeam", responses={200: output, **SHOW_ERRORS})
+    @extend_schema(operation_id="getTeam", responses={200: serializers.SportsTeamAnswerSerializer, **SHOW_ERRORS})
     def get(self, request, id):
         """Get one team by id."""
         return super().get(request, id)
@@ -162,7 +180,7 @@ class TeamShowView(ShowView):
 class GameShowView(ShowView):
     path, model, related, output = "games", Game, ("home_team", "visitor_team"), serializers.SportsGameSerializer
 
-    @extend_schema(operation_id="getGame", responses={200: output, **SHOW_ERRORS})
+    @extend_schema(operation_id="getGame", responses={200: serializers.SportsGameAnswerSerializer, **SHOW_ERRORS})
     def get(self, request, id):
         """Get one game by id, with both teams and the score."""
         return super().get(request, id)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gateway.models import AuthMode
+from gateway.upstream import UpstreamFailureLogMixin
 
 from . import selectors
 from .links import SIGNATURE_PARAM, place_link_valid
@@ -39,7 +40,7 @@ def summary(answer: dict) -> str:
 
 
 @extend_schema(exclude=True)
-class PlacePage(APIView):
+class PlacePage(UpstreamFailureLogMixin, APIView):
     """Show the current weather at a place, with OpenGraph tags for link previews.
 
     Public on purpose: the platform's preview fetcher sends no credentials. What keeps it from

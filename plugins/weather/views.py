@@ -3,6 +3,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gateway.serializers import ErrorSerializer
+from gateway.upstream import UpstreamFailureLogMixin
 
 from . import selectors
 from .links import place_link
@@ -32,7 +33,7 @@ def ask_where(request, query: dict) -> selectors.Where:
     )
 
 
-class WeatherCurrentView(APIView):
+class WeatherCurrentView(UpstreamFailureLogMixin, APIView):
     @extend_schema(
         operation_id="getCurrentWeather",
         parameters=[WeatherQuerySerializer],
@@ -48,7 +49,7 @@ class WeatherCurrentView(APIView):
         return Response({**answer, "link": place_link(request, where=where, units=query["units"])})
 
 
-class WeatherForecastView(APIView):
+class WeatherForecastView(UpstreamFailureLogMixin, APIView):
     @extend_schema(
         operation_id="getForecast",
         parameters=[WeatherForecastQuerySerializer],

@@ -1,5 +1,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
+import pytest
+
 from .conftest import BASE
 
 COUNTS = [
@@ -83,5 +85,18 @@ def test_player_without_minutes_in_the_season_is_absent(client, league):
     assert client.get(f"{BASE}/season_averages?season=2021&player_ids=3547245").json() == {"data": []}
 
 
-def test_no_player_ids_gives_an_empty_list(client, league):
-    assert client.get(f"{BASE}/season_averages?season=2022").json() == {"data": []}
+@pytest.mark.parametrize("query", ["season=2022", "season=2022&player_ids=", "player_ids[]="])
+def test_no_player_ids_is_a_400_naming_the_parameter(client, league, query):
+    response = client.get(f"{BASE}/season_averages?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "invalid",
+        "message": "player_ids: Give at least one player id (from getPlayers), e.g. player_ids=237.",
+    }
+
+
+def test_the_spec_says_player_ids_are_required(client, db):
+    operation = client.get(f"{BASE}/openapi.json").json()["paths"]["/season_averages"]["get"]
+    player_ids = next(parameter for parameter in operation["parameters"] if parameter["name"] == "player_ids")
+    assert player_ids["required"] is True
+    assert "player_ids" in operation["responses"]["400"]["description"]

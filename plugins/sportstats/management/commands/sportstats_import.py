@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plugins.sportstats import services
+from plugins.sportstats import selectors, services
 from plugins.sportstats.importing import Document, RowError
 
 PROGRESS_FROM = 10_000  # rows; smaller files import too fast for a progress bar to help
@@ -39,6 +39,8 @@ class Command(BaseCommand):
             if sys.stderr.isatty():
                 self.stderr.write("")
         self.stdout.write(", ".join(f"{count} {section}" for section, count in counts.items()) + " imported.")
+        if selectors.demo_present(fresh=True):
+            self.stdout.write("Demo rows remain, so answers still say meta.demo = true; --drop-demo deletes them.")
 
 
 class ProgressBar:
