@@ -105,3 +105,9 @@ def oauth_client_create(
     client.full_clean()
     client.save()
     return client, secret
+
+
+def plugin_changed(*, slug: str) -> None:
+    """Save the plugin's row: its new version keys a new OpenAPI document, and saving evicts the cached row."""
+    for plugin in Plugin.objects.filter(slug=slug):
+        plugin.save(update_fields=["updated_at"])

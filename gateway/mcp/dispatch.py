@@ -8,8 +8,6 @@ from urllib.parse import urlencode
 from django.core.handlers.wsgi import WSGIRequest
 from django.urls import Resolver404, resolve
 
-from ..errors import error_body
-from ..ops.limits import response_too_large
 from .tools import Operation
 
 # Environ keys describing the incoming MCP POST, replaced for the sub-request (the rest, incl.
@@ -68,16 +66,10 @@ def call_operation(request, operation: Operation, arguments: dict) -> tuple[int,
         match = resolve(api_path, urlconf=request.plugin.config.api_urlconf)
     except Resolver404 as exc:
         raise ToolArgumentError(f"No endpoint matches {api_path}: check the path arguments.") from exc
+    # A plugin view renders its answer and applies the answer cap itself (gateway.contract), as for a direct call.
     response = match.func(sub_request, *match.args, **match.kwargs)
-    if hasattr(response, "render"):
-        response.render()
-    # The same cap as a direct call: a tool result is read by the same model.
-    too_large = response_too_large(response)
-    status = 502 if too_large else response.status_code
     # What the view saw, for the usage record and the request log (DRF copies `auth` onto the request).
-    request.mcp_tool_call = ToolCall(operation.name, status, getattr(sub_request, "auth", None))
-    if too_large:
-        return status, error_body("response_too_large", too_large)
+    request.mcp_tool_call = ToolCall(operation.name, response.status_code, getattr(sub_request, "auth", None))
     try:
         data = json.loads(response.content or b"null")
     except ValueError:

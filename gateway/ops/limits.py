@@ -4,30 +4,12 @@ A longer answer is replaced by a 502 `response_too_large` error rather than cut:
 would look complete to a model, and a cut JSON document would not parse. 502 because the gateway
 got an answer from the plugin it cannot pass on (as from a bad upstream); a 500 would mean a bug,
 and 413 is about request bodies. Plugins keep answers small by paging or filtering.
+
+The plugin view bases apply it (gateway.contract), so it holds for plugin answers only, whichever
+way they are called (HTTP or an MCP tool call); the gateway's own documents are not capped.
 """
 
 from django.conf import settings
-
-from ..errors import error_response
-
-
-class ResponseSizeLimitMiddleware:
-    """Refuse to send a plugin API answer over the character limit."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if getattr(request, "plugin", None) is None or response.streaming:
-            return response
-        match = getattr(request, "resolver_match", None)
-        # Plugin API views are DRF views (as_view() leaves `cls` on the function); the gateway's
-        # own documents (spec, manifest, OAuth, MCP) are not capped.
-        if match is None or not hasattr(match.func, "cls"):
-            return response
-        message = response_too_large(response)
-        return response if message is None else error_response(502, "response_too_large", message)
 
 
 def response_too_large(response) -> str | None:

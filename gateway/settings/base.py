@@ -78,8 +78,6 @@ MIDDLEWARE = [
     # size); after the plugin is known, whose clients' error shape it answers in; inside CORS, so a
     # browser-based platform can read the refusal.
     "gateway.ops.guard.HostileInputGuard",
-    # Inside CORS, so its refusal carries the CORS headers a browser-based platform needs to read it.
-    "gateway.ops.limits.ResponseSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

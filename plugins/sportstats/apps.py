@@ -1,4 +1,4 @@
-from gateway.registry import PluginConfig
+from gateway.api import PluginConfig
 
 REAL = "Get current and historical stats for NBA players and games."
 DEMO_FOR_HUMAN = "Stats of a fictional demo basketball league: invented players, teams and games."

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from gateway.models import Plugin
+from gateway.api import plugin_changed
 
 from . import demo
 from .importing import ROW_PARSERS, SECTIONS, Document, RowError
@@ -118,9 +118,7 @@ def demo_changed() -> None:
     (whose descriptions carry the demo note), and saving evicts the cached row in every worker.
     """
     cache.delete(DEMO_CACHE_KEY)
-    slug = apps.get_app_config("sportstats").slug
-    for plugin in Plugin.objects.filter(slug=slug):
-        plugin.save(update_fields=["updated_at"])
+    plugin_changed(slug=apps.get_app_config("sportstats").slug)
 
 
 def demo_drop() -> int:

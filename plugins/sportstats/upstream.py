@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.exceptions import NotFound
 
-from gateway.upstream import UpstreamError, upstream_get_json, upstream_timeout
+from gateway.api import UpstreamError, upstream_get_json, upstream_timeout
 
 from .models import SOURCE_CACHE_KEY, Source, SportStatsSettings
 

@@ -3,10 +3,8 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from gateway.serializers import ErrorSerializer
-from gateway.upstream import UpstreamFailureLogMixin
+from gateway.api import ErrorSerializer, PluginAPIView
 
 from . import filters, selectors, serializers
 from .models import Game, Player, Team
@@ -34,7 +32,7 @@ def demo_labelled(body: dict) -> dict:
     return body
 
 
-class SportsView(UpstreamFailureLogMixin, APIView):
+class SportsView(PluginAPIView):
     """The plugin's view base: upstream failures logged once; descriptions that say when the data is a demo."""
 
     schema = SportsAutoSchema()

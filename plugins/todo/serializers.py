@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from gateway.serializers import StrictCharField, StrictIntegerField
+from gateway.api import StrictCharField, StrictIntegerField
 
 from .models import TODO_MAX_LENGTH
 

@@ -1,9 +1,7 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from gateway.auth import request_owner
-from gateway.serializers import ErrorSerializer
+from gateway.api import ErrorSerializer, PluginAPIView, request_owner
 
 from . import selectors, services
 from .serializers import (
@@ -23,7 +21,7 @@ USERNAME = OpenApiParameter(
 ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
 
 
-class TodoListView(APIView):
+class TodoListView(PluginAPIView):
     @extend_schema(
         operation_id="getTodos",
         parameters=[USERNAME],

@@ -5,10 +5,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import TemplateHTMLRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from gateway.models import AuthMode
-from gateway.upstream import UpstreamFailureLogMixin
+from gateway.api import AuthMode, PublicPluginPage
 
 from . import selectors
 from .links import SIGNATURE_PARAM, place_link_valid
@@ -40,7 +38,7 @@ def summary(answer: dict) -> str:
 
 
 @extend_schema(exclude=True)
-class PlacePage(UpstreamFailureLogMixin, APIView):
+class PlacePage(PublicPluginPage):
     """Show the current weather at a place, with OpenGraph tags for link previews.
 
     Public on purpose: the platform's preview fetcher sends no credentials. What keeps it from
@@ -48,8 +46,6 @@ class PlacePage(UpstreamFailureLogMixin, APIView):
     links the API signed (links.py), and the plugin's rate limits apply as to any call.
     """
 
-    authentication_classes = ()
-    permission_classes = ()
     renderer_classes = (TemplateHTMLRenderer,)
     http_method_names = ["get", "head"]
     template_name = "weather/place.html"

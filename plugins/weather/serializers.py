@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from gateway.serializers import StrictCharField
+from gateway.api import StrictCharField
 
 PLACE_MAX_LENGTH = 100
 UNITS_CHOICES = ["metric", "imperial", "standard"]

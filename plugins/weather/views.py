@@ -1,9 +1,7 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from gateway.serializers import ErrorSerializer
-from gateway.upstream import UpstreamFailureLogMixin
+from gateway.api import ErrorSerializer, PluginAPIView
 
 from . import selectors
 from .links import place_link
@@ -33,7 +31,7 @@ def ask_where(request, query: dict) -> selectors.Where:
     )
 
 
-class WeatherCurrentView(UpstreamFailureLogMixin, APIView):
+class WeatherCurrentView(PluginAPIView):
     @extend_schema(
         operation_id="getCurrentWeather",
         parameters=[WeatherQuerySerializer],
@@ -49,7 +47,7 @@ class WeatherCurrentView(UpstreamFailureLogMixin, APIView):
         return Response({**answer, "link": place_link(request, where=where, units=query["units"])})
 
 
-class WeatherForecastView(UpstreamFailureLogMixin, APIView):
+class WeatherForecastView(PluginAPIView):
     @extend_schema(
         operation_id="getForecast",
         parameters=[WeatherForecastQuerySerializer],

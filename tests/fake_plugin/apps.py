@@ -1,4 +1,4 @@
-from gateway.registry import PluginConfig
+from gateway.api import PluginConfig
 
 
 class EchoConfig(PluginConfig):

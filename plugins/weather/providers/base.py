@@ -7,7 +7,7 @@ from typing import Protocol
 
 import httpx
 
-from gateway.upstream import UpstreamTimeout, upstream_get_json
+from gateway.api import UpstreamTimeout, upstream_get_json
 
 # What each `units` value means in every answer, whichever provider answered.
 UNITS = {

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from gateway.upstream import UpstreamError
+from gateway.api import UpstreamError
 
 from ..conf import WeatherOptions
 from .base import Budget, Place, local_iso, rounded

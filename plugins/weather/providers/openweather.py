@@ -5,7 +5,7 @@ from collections import defaultdict
 import httpx
 from rest_framework.exceptions import NotFound
 
-from gateway.upstream import UpstreamError
+from gateway.api import UpstreamError
 
 from ..conf import WeatherOptions
 from .base import Budget, Place, local_iso, rounded

@@ -1,0 +1,55 @@
+"""The plugin view bases: auth, throttling, the answer cap and the error answers on the class itself.
+
+A plugin reaches these through gateway.api. They set explicitly what DRF would otherwise take from
+the global REST_FRAMEWORK defaults, so a plugin view that subclasses them cannot skip any of it, and
+the system check gateway.E005 refuses a plugin view that does not.
+"""
+
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from .auth import PluginAccess, PluginAuthentication
+from .errors import error_response, exception_handler
+from .ops.limits import response_too_large
+from .ops.throttling import PluginRateThrottle
+from .upstream import UpstreamFailureLogMixin
+
+
+class PluginViewMixin(UpstreamFailureLogMixin):
+    """What every plugin view gets, public or not: throttling, the error envelope, the answer cap."""
+
+    throttle_classes = (PluginRateThrottle,)
+    renderer_classes = (JSONRenderer,)
+    parser_classes = (JSONParser,)
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if getattr(response, "streaming", False):
+            return response
+        # Rendered here rather than by Django's handler, so the cap reads the bytes the caller would get
+        # (an MCP tool call runs this same view and sees the same refusal).
+        if hasattr(response, "render"):
+            response.render()
+        message = response_too_large(response)
+        return response if message is None else error_response(502, "response_too_large", message)
+
+
+class PluginAPIView(PluginViewMixin, APIView):
+    """Base of every plugin API view: the plugin's auth mode decides who may call it."""
+
+    authentication_classes = (PluginAuthentication,)
+    permission_classes = (PluginAccess,)
+
+
+class PublicPluginPage(PluginViewMixin, APIView):
+    """Base of a plugin page that must answer without credentials (say why in its docstring).
+
+    Public means unauthenticated only: the plugin's rate limits and the answer cap still apply.
+    """
+
+    authentication_classes = ()
+    permission_classes = ()
