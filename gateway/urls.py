@@ -21,9 +21,9 @@ account_patterns = [
 ]
 
 
-def plugin_patterns(config: PluginConfig) -> tuple[list, str]:
-    """Return the URLs under one plugin's base, namespaced by its slug."""
-    patterns = [
+def gateway_plugin_patterns() -> list:
+    """Return the gateway's own URLs under every plugin's base (checked against plugins' routes: gateway.E006)."""
+    return [
         path("", views.base, name="base"),
         path(".well-known/ai-plugin.json", views.manifest, name="manifest"),
         path("openapi.yaml", views.openapi, {"fmt": "yaml"}, name="openapi-yaml"),
@@ -39,9 +39,16 @@ def plugin_patterns(config: PluginConfig) -> tuple[list, str]:
         path(".well-known/oauth-protected-resource/mcp", discovery.ProtectedResourceMetadataView.as_view()),
         path(".well-known/oauth-authorization-server", discovery.authorization_server_metadata),
         *account_patterns,
-        path("", include(config.api_urlconf)),
     ]
-    return (patterns, config.slug)
+
+
+def plugin_patterns(config: PluginConfig) -> tuple[list, str]:
+    """Return the URLs under one plugin's base, namespaced by its slug.
+
+    The plugin's own routes sit in a nested `api` namespace (`weather:api:place`), the way the admin
+    prefixes each model's names, so a plugin cannot take a gateway name such as `weather:logo`.
+    """
+    return ([*gateway_plugin_patterns(), path("", include((config.api_urlconf, "api")))], config.slug)
 
 
 urlpatterns = [

@@ -33,7 +33,7 @@ def place_link(request, *, where, units: str) -> str:
     params = place_params(where=where, units=units)
     signer = place_signer(request)
     params[SIGNATURE_PARAM] = signer.sign(urlencode(params)).rpartition(signer.sep)[2]
-    return request.build_absolute_uri(f"{reverse('weather:place')}?{urlencode(params)}")
+    return request.build_absolute_uri(f"{reverse('weather:api:place')}?{urlencode(params)}")
 
 
 def place_link_valid(request, *, where, units: str, signature: str) -> bool:
