@@ -14,6 +14,7 @@ _EXPORTS = {
     "PluginConfig": "gateway.registry",
     # View bases: every plugin URL leads to a subclass of one of them (system check gateway.E005).
     "PluginAPIView": "gateway.contract",
+    "PluginGenericAPIView": "gateway.contract",
     "PublicPluginPage": "gateway.contract",
     # The error envelope ({"error": {"code", "message"}}) for @extend_schema responses, strict fields.
     "ErrorSerializer": "gateway.serializers",

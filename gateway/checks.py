@@ -72,9 +72,10 @@ def url_walk(patterns, prefix: str = ""):
 
 def plugin_url_errors(config, patterns) -> list[Error]:
     """Return what breaks the plugin contract in one plugin's URL patterns (gateway.E005, gateway.E006)."""
-    from .contract import PluginAPIView, PublicPluginPage
+    from .contract import PluginAPIView, PluginGenericAPIView, PublicPluginPage
     from .urls import gateway_plugin_patterns
 
+    bases = (PluginAPIView, PluginGenericAPIView, PublicPluginPage)
     gateway_routes = {(route, name) for route, name, _ in url_walk(gateway_plugin_patterns())}
     gateway_paths = {route for route, _ in gateway_routes}
     gateway_names = {name for _, name in gateway_routes if name}
@@ -82,13 +83,13 @@ def plugin_url_errors(config, patterns) -> list[Error]:
     for route, name, callback in url_walk(patterns):
         # DRF's as_view() leaves the class on `cls`, Django's on `view_class`; a function view has neither.
         view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-        if not (isinstance(view_class, type) and issubclass(view_class, PluginAPIView | PublicPluginPage)):
+        if not (isinstance(view_class, type) and issubclass(view_class, bases)):
             what = view_class.__qualname__ if view_class else getattr(callback, "__qualname__", repr(callback))
             errors.append(
                 Error(
                     f"Plugin {config.slug}'s route '{route}' leads to {what}, which is not on the plugin contract.",
-                    hint="Subclass gateway.api.PluginAPIView, or gateway.api.PublicPluginPage for a page "
-                    "that must answer without credentials.",
+                    hint="Subclass gateway.api.PluginAPIView (or PluginGenericAPIView), or "
+                    "gateway.api.PublicPluginPage for a page that must answer without credentials.",
                     obj=config,
                     id="gateway.E005",
                 )

@@ -5,6 +5,7 @@ the global REST_FRAMEWORK defaults, so a plugin view that subclasses them cannot
 the system check gateway.E005 refuses a plugin view that does not.
 """
 
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
@@ -40,6 +41,13 @@ class PluginViewMixin(UpstreamFailureLogMixin):
 
 class PluginAPIView(PluginViewMixin, APIView):
     """Base of every plugin API view: the plugin's auth mode decides who may call it."""
+
+    authentication_classes = (PluginAuthentication,)
+    permission_classes = (PluginAccess,)
+
+
+class PluginGenericAPIView(PluginViewMixin, GenericAPIView):
+    """PluginAPIView for DRF's generic views: combine with its mixins (ListModelMixin) and pagination."""
 
     authentication_classes = (PluginAuthentication,)
     permission_classes = (PluginAccess,)

@@ -3,10 +3,12 @@
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views import View
+from rest_framework.generics import ListAPIView
+from rest_framework.mixins import ListModelMixin
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gateway.api import PluginAPIView, PublicPluginPage
+from gateway.api import PluginAPIView, PluginGenericAPIView, PublicPluginPage
 
 
 def plain_page(request):
@@ -28,6 +30,17 @@ class OnContract(PluginAPIView):
         return Response({"ok": True})
 
 
+class PlainList(ListAPIView):
+    queryset = []
+
+
+class ContractList(ListModelMixin, PluginGenericAPIView):
+    queryset = []
+
+    def get(self, request):
+        return self.list(request)
+
+
 class MarkedPublic(PublicPluginPage):
     """Public on purpose (a test)."""
 
@@ -39,7 +52,9 @@ urlpatterns = [
     path("plain", plain_page, name="plain"),
     path("django", PlainDjangoView.as_view(), name="django"),
     path("nested/", include([path("drf", PlainAPIView.as_view(), name="drf")])),
+    path("list", PlainList.as_view(), name="list"),
     path("fine", OnContract.as_view(), name="fine"),
+    path("fine-list", ContractList.as_view(), name="fine-list"),
     path("public", MarkedPublic.as_view(), name="public"),
     path("logo.png", OnContract.as_view(), name="my-logo"),
     path("mine", OnContract.as_view(), name="token"),

@@ -26,12 +26,18 @@ def messages(errors, check_id: str) -> list[str]:
 def test_the_checks_refuse_views_off_the_contract_and_let_marked_ones_through():
     errors = plugin_url_errors(apps.get_app_config("echo"), off_contract_urls.urlpatterns)
     refused = messages(errors, "gateway.E005")
-    assert len(refused) == 3
+    assert len(refused) == 4
     assert "'plain' leads to plain_page" in refused[0]
     assert "'django' leads to PlainDjangoView" in refused[1]
     # Found inside a nested include, under its full route.
     assert "'nested/drf' leads to PlainAPIView" in refused[2]
-    assert not any("'fine'" in message or "'public'" in message for message in messages(errors, "gateway.E006"))
+    assert "'list' leads to PlainList" in refused[3]
+    # On the contract: PluginAPIView, a generic view on PluginGenericAPIView, a page marked public.
+    assert not any(
+        f"'{route}'" in message
+        for route in ("fine", "fine-list", "public")
+        for message in messages(errors, "gateway.E005")
+    )
 
 
 def test_the_checks_refuse_a_route_or_name_the_gateway_answers_under_a_plugin():
