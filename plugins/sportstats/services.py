@@ -6,6 +6,7 @@ from contextlib import ExitStack
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Max
 
 from gateway.models import Plugin
 
@@ -245,10 +246,25 @@ def demo_load() -> str:
     )
 
 
+def _copy(model, objects: list) -> None:
+    """Write model instances by COPY on PostgreSQL, by batched bulk_create elsewhere."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=SQLITE_BATCH)
+        return
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+        for instance in objects:
+            copy.write_row([getattr(instance, field.attname) for field in fields])
+
+
 def stats_generate(*, stats: int, progress: Callable[[int], None] | None = None) -> int:
     """Generate demo seasons backwards from the demo season until `stats` box scores exist; return the count.
 
-    Ids are derived from the season, so a second run inserts nothing new.
+    Ids are derived from the season, so a second run inserts nothing new: each season writes only the
+    games and the box scores (a prefix, in id order) not there yet.
     """
     demo_load()
     teams, players = list(Team.objects.order_by("id")), list(Player.objects.filter(is_demo=True).order_by("id"))
@@ -257,8 +273,11 @@ def stats_generate(*, stats: int, progress: Callable[[int], None] | None = None)
         games, rows = demo.season_generate(season=season, teams=teams, players=players)
         rows = rows[: stats - made]
         with transaction.atomic():
-            Game.objects.bulk_create(games, batch_size=2000, ignore_conflicts=True)
-            Stat.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+            known = set(Game.objects.filter(id__in=[game.id for game in games]).values_list("id", flat=True))
+            _copy(Game, [game for game in games if game.id not in known])
+            if rows:
+                last = Stat.objects.filter(id__gte=rows[0].id, id__lte=rows[-1].id).aggregate(last=Max("id"))["last"]
+                _copy(Stat, [row for row in rows if last is None or row.id > last])
         made += len(rows)
         season -= 1
         if progress:
