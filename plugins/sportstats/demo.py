@@ -155,7 +155,18 @@ def season_generate(*, season: int, teams: list[Team], players: list[Player]) ->
             for position, player in enumerate(rosters[team.id]):
                 line = _line(rng, skill[player.id]) if position < ROSTER_PLAYED else DNP_LINE
                 score += line["pts"]
-                stats.append(Stat(id=base_stat + len(stats), game=game, player=player, team=team, is_demo=True, **line))
+                stats.append(
+                    Stat(
+                        id=base_stat + len(stats),
+                        game=game,
+                        player=player,
+                        team=team,
+                        season=season,
+                        postseason=postseason,
+                        is_demo=True,
+                        **line,
+                    )
+                )
             scores[team.id] = score
         game.home_team_score, game.visitor_team_score = scores[home.id], scores[visitor.id]
         games.append(game)

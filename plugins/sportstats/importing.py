@@ -1,9 +1,11 @@
 """Read an import document: items of the v1 API shapes, with the line each starts on, checked row by row."""
 
+import io
 import json
 import re
 from collections.abc import Iterator
 from datetime import date
+from typing import TextIO
 
 from .models import STAT_COUNTS, STAT_PCTS
 
@@ -17,67 +19,104 @@ class RowError(ValueError):
 
 
 class Document:
-    """A JSON import document held as text, so every item can be reported by its line number."""
+    """A JSON import document read incrementally from a text stream (a file or a pipe).
 
-    def __init__(self, text: str):
-        self.text = text
+    Only a window of the text is held: each item is decoded as soon as it is complete and the text
+    before it is dropped, counting its newlines, so every item is still reported by its line number.
+    """
+
+    CHUNK = 1 << 20  # characters read at a time
+    LOOKAHEAD = 1 << 16  # kept past the read position, so a value is never cut at the window's end
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
         self.decoder = json.JSONDecoder()
-        self.sections: dict[str, int] = {}  # section name -> offset of its "["
+        self.text, self.pos, self.eof = "", 0, False
+        self.lines_before, self.counted = 0, 0  # newlines before text[counted]
 
-    def _skip(self, pos: int) -> int:
-        return WHITESPACE.match(self.text, pos).end()
+    @classmethod
+    def from_text(cls, text: str) -> "Document":
+        return cls(io.StringIO(text))
 
-    def _expect(self, pos: int, chars: str) -> tuple[str, int]:
-        pos = self._skip(pos)
-        if pos >= len(self.text) or self.text[pos] not in chars:
-            raise RowError(f"line {self.line(pos)}: expected {' or '.join(repr(c) for c in chars)}")
-        return self.text[pos], pos + 1
+    def _fill(self, wanted: int = LOOKAHEAD) -> bool:
+        """Read until `wanted` characters lie past the position (or the end); return whether any came."""
+        grew = False
+        while len(self.text) - self.pos < wanted and not self.eof:
+            if self.pos > self.CHUNK:  # drop what was read, keeping count of its lines
+                self.line(self.pos)
+                self.text, self.pos, self.counted = self.text[self.pos :], 0, 0
+            chunk = self.stream.read(self.CHUNK)
+            self.eof = not chunk
+            self.text += chunk
+            grew = grew or bool(chunk)
+        return grew
 
-    def _decode(self, pos: int):
-        try:
-            return self.decoder.raw_decode(self.text, pos)
-        except json.JSONDecodeError as error:
-            raise RowError(f"line {error.lineno}: invalid JSON ({error.msg})") from error
+    def line(self, pos: int | None = None) -> int:
+        """Return the line number at `pos` (default: the read position), counting on from the last call."""
+        pos = self.pos if pos is None else pos
+        if pos < self.counted:  # behind the count (an error's position): count that stretch back
+            return self.lines_before - self.text.count("\n", pos, self.counted) + 1
+        self.lines_before += self.text.count("\n", self.counted, pos)
+        self.counted = pos
+        return self.lines_before + 1
 
-    def line(self, pos: int) -> int:
-        return self.text.count("\n", 0, pos) + 1
-
-    def scan(self) -> None:
-        """Find where each known section starts; unknown keys are skipped, a non-object is refused."""
-        _, pos = self._expect(0, "{")
+    def _skip(self) -> None:
         while True:
-            pos = self._skip(pos)
-            if self.text.startswith("}", pos):
-                break
-            key, pos = self._decode(pos)
-            _, pos = self._expect(pos, ":")
-            pos = self._skip(pos)
+            self._fill()
+            self.pos = WHITESPACE.match(self.text, self.pos).end()
+            if self.pos < len(self.text) or self.eof:
+                return
+
+    def _expect(self, chars: str) -> str:
+        self._skip()
+        if self.pos >= len(self.text) or self.text[self.pos] not in chars:
+            raise RowError(f"line {self.line()}: expected {' or '.join(repr(c) for c in chars)}")
+        self.pos += 1
+        return self.text[self.pos - 1]
+
+    def _decode(self):
+        self._skip()
+        wanted = self.LOOKAHEAD
+        while True:
+            try:
+                value, self.pos = self.decoder.raw_decode(self.text, self.pos)
+                return value
+            except json.JSONDecodeError as error:
+                # A value longer than the window: read more and try again; at the end it is truly invalid.
+                wanted *= 4
+                if not self._fill(wanted):
+                    raise RowError(f"line {self.line(error.pos)}: invalid JSON ({error.msg})") from error
+
+    def items(self) -> Iterator[tuple[str, int, object]]:
+        """Yield (section, line, item) for each item of the known sections, in the document's order.
+
+        Unknown keys are skipped; a known key whose value is not a list is refused.
+        """
+        self._expect("{")
+        self._skip()
+        if self.text.startswith("}", self.pos):
+            return
+        while True:
+            key = self._decode()
+            self._expect(":")
+            self._skip()
             if key in SECTIONS:
-                if not self.text.startswith("[", pos):
-                    raise RowError(f"line {self.line(pos)}: '{key}' must be a list")
-                self.sections[key] = pos
-            _, pos = self._decode(pos)  # skip the value: items are read later, section by section
-            char, pos = self._expect(pos, ",}")
-            if char == "}":
-                break
-
-    def items(self, section: str) -> Iterator[tuple[int, dict]]:
-        """Yield (line, item) for each item of a section, counting lines as it goes."""
-        pos = self.sections.get(section)
-        if pos is None:
-            return
-        line, counted = self.line(pos), pos
-        pos = self._skip(pos + 1)
-        if self.text.startswith("]", pos):
-            return
-        while True:
-            pos = self._skip(pos)
-            line += self.text.count("\n", counted, pos)
-            counted = pos
-            item, pos = self._decode(pos)
-            yield line, item
-            char, pos = self._expect(pos, ",]")
-            if char == "]":
+                if not self.text.startswith("[", self.pos):
+                    raise RowError(f"line {self.line()}: '{key}' must be a list")
+                self.pos += 1
+                self._skip()
+                if self.text.startswith("]", self.pos):
+                    self.pos += 1
+                else:
+                    while True:
+                        self._skip()
+                        line = self.line()
+                        yield key, line, self._decode()
+                        if self._expect(",]") == "]":
+                            break
+            else:
+                self._decode()  # skip the value
+            if self._expect(",}") == "}":
                 return
 
 

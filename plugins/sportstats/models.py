@@ -80,21 +80,35 @@ class Game(models.Model):
         ordering = ["date", "id"]
         indexes = [
             models.Index(fields=["date", "id"], name="sportstats_game_date_idx"),
-            models.Index(fields=["season", "postseason"], name="sportstats_game_season_idx"),
+            # Games by team and season: one index per side, combined by a BitmapOr (team_ids match either).
+            models.Index(fields=["season", "home_team"], name="sportstats_game_ssn_home_idx"),
+            models.Index(fields=["season", "visitor_team"], name="sportstats_game_ssn_away_idx"),
         ]
 
     def __str__(self):
         return f"{self.date} {self.visitor_team_id}@{self.home_team_id}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The box scores carry the game's season (their access path); an admin edit must follow it there.
+        self.stats.exclude(season=self.season, postseason=self.postseason).update(
+            season=self.season, postseason=self.postseason
+        )
 
 
 class Stat(models.Model):
     """One player's box score line in one game."""
 
     id = models.IntegerField(primary_key=True)
-    # The (player, game) index below serves player filters; a separate player index would be redundant.
+    # The (player, season, id) index below serves player filters; a separate player index would be redundant.
     player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="stats", db_index=False)
     game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="stats")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="stats")
+    # The game's season and postseason flag, copied here by every loader (a game never changes season):
+    # "one player, one season" then reads the player's rows of that season from one index range
+    # instead of joining every game of the season.
+    season = models.SmallIntegerField(editable=False, help_text="The game's season (copied from the game).")
+    postseason = models.BooleanField(default=False, editable=False, help_text="The game's postseason flag (copied).")
     min = models.CharField(max_length=10, blank=True, help_text='Minutes as the upstream wrote them ("36:49").')
     # Seconds played, parsed from `min`; null or 0 means the player did not play (left out of averages).
     seconds = models.IntegerField(null=True, blank=True)
@@ -120,10 +134,15 @@ class Stat(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["player", "game"], name="sportstats_stat_player_idx")]
+        # Stats by player and season, in id order: the page and its count come from one index range.
+        indexes = [models.Index(fields=["player", "season", "id"], name="sportstats_stat_player_ssn_idx")]
 
     def __str__(self):
         return f"stat {self.id}: player {self.player_id} in game {self.game_id}"
+
+    def save(self, *args, **kwargs):
+        self.season, self.postseason = self.game.season, self.game.postseason
+        super().save(*args, **kwargs)
 
 
 class Source(models.TextChoices):

@@ -106,14 +106,16 @@ def stat_list(
         stats = stats.filter(player_id__in=player_ids)
     if game_ids:
         stats = stats.filter(game_id__in=game_ids)
+    # Season and postseason are read from the stat row's copies: with a player they make one range of
+    # the (player, season, id) index, where the game's columns would join every game of the season.
     if seasons:
-        stats = stats.filter(game__season__in=seasons)
+        stats = stats.filter(season__in=seasons)
     if start_date:
         stats = stats.filter(game__date__gte=start_date)
     if end_date:
         stats = stats.filter(game__date__lte=end_date)
     if postseason is not None:
-        stats = stats.filter(game__postseason=postseason)
+        stats = stats.filter(postseason=postseason)
     return stats
 
 
@@ -145,7 +147,7 @@ def season_averages(*, season: int, player_ids: list[int]) -> list[dict]:
     if not player_ids:
         return []
     totals = (
-        Stat.objects.filter(player_id__in=player_ids, game__season=season, game__postseason=False, seconds__gt=0)
+        Stat.objects.filter(player_id__in=player_ids, season=season, postseason=False, seconds__gt=0)
         .values("player_id")
         .annotate(games_played=Count("id"), seconds=Sum("seconds"), **{name: Sum(name) for name in STAT_COUNTS})
         .order_by("player_id")

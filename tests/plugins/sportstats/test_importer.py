@@ -1,4 +1,6 @@
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -37,7 +39,7 @@ def test_reimport_updates_rows_and_makes_no_duplicates(db, write_document, leagu
     changed = dataset()
     changed["players"][0]["last_name"] = "James Sr."
     changed["stats"][0]["pts"] = 31
-    call_command("sportstats_import", write_document(changed), batch_size=3)
+    call_command("sportstats_import", write_document(changed))
     assert counts() == (3, 4, 5, 12)
     assert Player.objects.get(id=237).last_name == "James Sr."
     assert Stat.objects.get(id=1).pts == 31
@@ -86,24 +88,56 @@ def test_invalid_json_is_refused_with_a_line(db, write_document):
         call_command("sportstats_import", path)
 
 
-def test_a_batch_referring_to_a_missing_game_is_rolled_back_whole(db, write_document):
+def test_a_row_referring_to_a_missing_game_refuses_the_whole_import_with_its_line(db, write_document):
     data = dataset()
-    data["stats"][7]["game"]["id"] = 4242  # stat id 8: batch of stats 7-9 with batch_size=3
-    with pytest.raises(CommandError, match=r"game 4242 does not exist"):
-        call_command("sportstats_import", write_document(data), batch_size=3)
-    assert sorted(Stat.objects.values_list("id", flat=True)) == [1, 2, 3, 4, 5, 6]
-    assert counts()[:3] == (3, 4, 5)
+    data["stats"][7]["game"]["id"] = 4242  # stat id 8
+    path = write_document(data)
+    text = Path(path).read_text()
+    line = text.count("\n", 0, text.index('"id": 8,'))  # the item's "{" is the line before its "id"
+    with pytest.raises(
+        CommandError, match=rf"refused, nothing imported:\nline {line}: stats: game 4242 does not exist"
+    ):
+        call_command("sportstats_import", path)
+    assert counts() == (0, 0, 0, 0)
 
 
-def test_progress_bar_for_large_files(db, write_document, capsys):
+def test_progress_is_reported_for_large_files(db, write_document, capsys):
     data = dataset()
     base = data["stats"][0]
-    data["stats"] = [base | {"id": index} for index in range(1, 10_001)]
-    call_command("sportstats_import", write_document(data), batch_size=5000)
-    assert "stats    [###" in capsys.readouterr().err
-    assert Stat.objects.count() == 10_000
+    data["stats"] = [base | {"id": index} for index in range(1, 50_001)]
+    call_command("sportstats_import", write_document(data))
+    assert "stats    50000 rows" in capsys.readouterr().err
+    assert Stat.objects.count() == 50_000
 
 
 def test_missing_file_is_a_clear_error(db):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("sportstats_import", "/nonexistent/dump.json")
+
+
+def test_a_dump_streams_through_a_pipe_without_being_held_in_memory(db):
+    """200,000 box scores written into a pipe as they are generated: the importer reads them as they come."""
+    data = dataset()
+    base = data["stats"][2]
+    read, write = os.pipe()
+    written = []
+
+    def writer():
+        with os.fdopen(write, "w", encoding="utf-8") as stream:
+            head = {key: data[key] for key in ("teams", "players", "games")}
+            stream.write(json.dumps(head)[:-1] + ', "stats": [\n')
+            for index in range(1, 200_001):
+                line = json.dumps(base | {"id": index, "pts": index % 50})
+                stream.write(line + (",\n" if index < 200_000 else "\n]}\n"))
+                written.append(len(line))
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        call_command("sportstats_import", f"/dev/fd/{read}")
+    finally:
+        thread.join()
+        os.close(read)
+    assert Stat.objects.count() == 200_000
+    assert Stat.objects.get(id=199_999).pts == 199_999 % 50
+    assert set(Stat.objects.values_list("season", flat=True).distinct()) == {2022}

@@ -2,6 +2,9 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+
+from plugins.sportstats import selectors
 
 from .conftest import BASE, dataset
 
@@ -44,3 +47,35 @@ def test_default_season_costs_one_more_query(client, big_league, django_assert_n
     client.get(f"{BASE}/teams")
     with django_assert_num_queries(3):
         assert client.get(f"{BASE}/season_averages?player_ids=237,140").json()["data"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_stats_of_one_player_and_season_read_one_index_range_not_the_season(db, write_document):
+    """The page and the count come from the (player, season, id) index, never a walk of the season's games."""
+    data = dataset()
+    # A season of 400 more games with 20 box scores each, none of them LeBron's (237).
+    template, other = data["games"][1], data["stats"][4]
+    games = [template | {"id": 5000 + number} for number in range(400)]
+    data["games"] += games
+    data["stats"] += [
+        other | {"id": 10_000 + 20 * number + line, "game": game | {"home_team_id": 2, "visitor_team_id": 14}}
+        for number, game in enumerate(games)
+        for line in range(20)
+    ]
+    call_command("sportstats_import", write_document(data))
+    stats = selectors.stat_list(player_ids=[237], seasons=[2022])
+    plans = []
+    with connection.cursor() as cursor:
+        page_sql, page_params = stats[:25].query.sql_with_params()
+        count_sql, count_params = stats.order_by().query.sql_with_params()
+        for sql, params in (
+            (page_sql, page_params),
+            ("SELECT count(*) FROM (" + count_sql + ") counted", count_params),  # noqa: S608 - our own SQL
+        ):
+            cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    for plan in plans:
+        assert "sportstats_stat_player_ssn_idx" in plan, plan
+        assert "(player_id = 237) AND (season = 2022)" in plan, plan
+        assert "sportstats_stat_game_id" not in plan, plan
+    assert [row.id for row in stats] == [3, 6, 11]
