@@ -4,8 +4,8 @@ import re
 from importlib import import_module
 
 from django.core.checks import Error, Tags, register
-from django.urls import URLPattern, URLResolver
 
+from .operations import walk
 from .registry import plugin_configs
 
 MANIFEST_LIMITS = {
@@ -60,27 +60,17 @@ def check_plugins(app_configs=None, **kwargs):
 RESERVED_PREFIXES = (".well-known/", "oauth/", "accounts/")
 
 
-def url_walk(patterns, prefix: str = ""):
-    """Yield (route, name, callback) for every URL pattern, nested includes flattened."""
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from url_walk(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield route, pattern.name, pattern.callback
-
-
 def plugin_url_errors(config, patterns) -> list[Error]:
     """Return what breaks the plugin contract in one plugin's URL patterns (gateway.E005, gateway.E006)."""
     from .contract import PluginAPIView, PluginGenericAPIView, PublicPluginPage
     from .urls import gateway_plugin_patterns
 
     bases = (PluginAPIView, PluginGenericAPIView, PublicPluginPage)
-    gateway_routes = {(route, name) for route, name, _ in url_walk(gateway_plugin_patterns())}
+    gateway_routes = {(route, name) for route, name, _ in walk(gateway_plugin_patterns())}
     gateway_paths = {route for route, _ in gateway_routes}
     gateway_names = {name for _, name in gateway_routes if name}
     errors = []
-    for route, name, callback in url_walk(patterns):
+    for route, name, callback in walk(patterns):
         # DRF's as_view() leaves the class on `cls`, Django's on `view_class`; a function view has neither.
         view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
         if not (isinstance(view_class, type) and issubclass(view_class, bases)):

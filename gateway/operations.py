@@ -14,19 +14,19 @@ CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 def walk(patterns, prefix: str = ""):
-    """Yield (route, view function) for every URL pattern, following includes."""
+    """Yield (route, name, view function) for every URL pattern, following includes."""
     for pattern in patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             yield from walk(pattern.url_patterns, route)
         elif isinstance(pattern, URLPattern):
-            yield route, pattern.callback
+            yield route, pattern.name, pattern.callback
 
 
 @cache
 def api_views(api_urlconf: str) -> dict[str, object]:
     """Return {route: view function} of a plugin's API URLconf ("todos/<str:username>": ...)."""
-    return dict(walk(get_resolver(api_urlconf).url_patterns))
+    return {route: callback for route, _name, callback in walk(get_resolver(api_urlconf).url_patterns)}
 
 
 # Bounded: the method is the client's (any token is a valid HTTP method), the rest is code.
