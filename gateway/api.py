@@ -20,6 +20,8 @@ _EXPORTS = {
     "ErrorSerializer": "gateway.serializers",
     "StrictCharField": "gateway.serializers",
     "StrictIntegerField": "gateway.serializers",
+    # A read serializer's answer for many rows without DRF's per-field dispatch (the same JSON).
+    "represent": "gateway.serializers",
     # Upstream calls with explicit timeouts; their failures answer 502/503/504 and are logged once.
     "UpstreamError": "gateway.upstream",
     "UpstreamTimeout": "gateway.upstream",

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from gateway.api import ErrorSerializer, PluginAPIView
+from gateway.api import ErrorSerializer, PluginAPIView, represent
 
 from . import filters, selectors, serializers
 from .models import Game, Player, Team
@@ -55,7 +55,7 @@ class ListView(SportsView):
             return Response(upstream_fetch(upstream, self.path, params))
         page, per_page = params.pop("page"), params.pop("per_page")
         rows, meta = selectors.page_slice(self.select(**params), page=page, per_page=per_page)
-        return Response(demo_labelled({"data": self.output(rows, many=True).data, "meta": meta}))
+        return Response(demo_labelled({"data": represent(self.output, rows), "meta": meta}))
 
 
 class ShowView(SportsView):
@@ -73,7 +73,7 @@ class ShowView(SportsView):
         found = self.model.objects.select_related(*self.related).filter(pk=id).first() if id <= filters.MAX_ID else None
         if found is None:
             raise NotFound(f"No {self.model._meta.verbose_name} has id {id}.")
-        return Response(demo_labelled(dict(self.output(found).data)))
+        return Response(demo_labelled(represent(self.output, [found])[0]))
 
 
 class PlayerListView(ListView):
