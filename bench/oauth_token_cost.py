@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from cpu import process_parent, process_ticks  # noqa: E402
+from serverenv import use_production_settings  # noqa: E402
 from usage_latency import fresh_database  # noqa: E402
 
 from tests.oauth_flow import CALLBACK, Browser, approve, authorize_url, csrf_token, hidden_fields  # noqa: E402
@@ -141,11 +142,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/gw_oauth_token_bench")
     parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="gateway.settings.production",
-        DATABASE_URL=args.database_url,
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-only-not-secret"),
-        DJANGO_LOG_LEVEL="WARNING",
+    use_production_settings(
+        args.database_url,
         GATEWAY_REQUEST_LOG_LEVEL="WARNING",
         # Plain HTTP on 127.0.0.1: production settings would redirect every request to https.
         GATEWAY_SSL_REDIRECT="0",

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+from serverenv import use_production_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -146,12 +147,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/gw_usage_bench")
     parser.add_argument("--skip-gunicorn", action="store_true")
     args = parser.parse_args()
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="gateway.settings.production",
-        DATABASE_URL=args.database_url,
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-only-not-secret"),
-        DJANGO_LOG_LEVEL="WARNING",
-    )
+    use_production_settings(args.database_url)
     sys.path.insert(0, str(ROOT))
     fresh_database(args.database_url)
     in_process(args.requests)

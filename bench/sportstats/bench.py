@@ -22,6 +22,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from serverenv import use_production_settings  # noqa: E402
+
 BASE = "/plugins/sportstats"
 
 
@@ -89,13 +92,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/gw_scale_bench")
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="gateway.settings.production",
-        DATABASE_URL=args.database_url,
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-only-not-secret"),
-        DJANGO_LOG_LEVEL="WARNING",
-        GATEWAY_SSL_REDIRECT="0",  # plain HTTP on 127.0.0.1: no TLS proxy in front
-    )
+    use_production_settings(args.database_url, GATEWAY_SSL_REDIRECT="0")  # plain HTTP: no TLS proxy in front
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     urls = samples(args.requests)
     port = free_port()
