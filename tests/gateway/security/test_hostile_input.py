@@ -150,12 +150,16 @@ def test_every_endpoint_refuses_the_attack_in_its_own_shape(world, attack):
     wrong = []
     for host, path in endpoints():
         response = send(client, host, path, attack)
-        want = (ATTACKS[attack][3], expected_shape(host, path))
-        got = (response.status_code, shape_of(response) if response.status_code < 500 else "-")
-        if got != want:
-            wrong.append(f"{host}{path}: {got} != {want} {response.content[:120]!r}")
+        note_if_not(wrong, f"{host}{path}", response, (ATTACKS[attack][3], expected_shape(host, path)))
     assert not wrong, "\n".join(wrong)
     assert db_rows() == before
+
+
+def note_if_not(wrong: list[str], label: str, response, want: tuple[int, str]) -> None:
+    """Add a line to `wrong` unless the answer has the wanted (status, shape)."""
+    got = (response.status_code, shape_of(response) if response.status_code < 500 else "-")
+    if got != want:
+        wrong.append(f"{label}: {got} != {want} {response.content[:120]!r}")
 
 
 def test_every_endpoint_refuses_nul_in_its_path(world):
@@ -168,10 +172,7 @@ def test_every_endpoint_refuses_nul_in_its_path(world):
             # The NUL makes it a path nothing serves: a plugin answers the envelope, the gateway a
             # page, but for its discovery documents.
             documents = host != "testserver" or path.startswith(("/plugins/", "/.well-known/"))
-            want = (400, "json" if documents else "html")
-            got = (response.status_code, shape_of(response) if response.status_code < 500 else "-")
-            if got != want:
-                wrong.append(f"{method} {host}{path}%00: {got} != {want}")
+            note_if_not(wrong, f"{method} {host}{path}%00", response, (400, "json" if documents else "html"))
     assert not wrong, "\n".join(wrong)
     assert db_rows() == before
 
@@ -184,10 +185,7 @@ def test_every_endpoint_refuses_a_body_over_the_limit(world, settings):
     body = json.dumps({"todo": "x" * 5000})
     for host, path in endpoints():
         response = client.post(path, body, content_type="application/json", HTTP_HOST=host)
-        want = (413, expected_shape(host, path))
-        got = (response.status_code, shape_of(response) if response.status_code < 500 else "-")
-        if got != want:
-            wrong.append(f"{host}{path}: {got} != {want}")
+        note_if_not(wrong, f"{host}{path}", response, (413, expected_shape(host, path)))
     assert not wrong, "\n".join(wrong)
     assert db_rows() == before
 
