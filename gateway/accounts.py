@@ -16,10 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from .models import AuthMode, Plugin, UserKey
-from .ops.throttling import sign_in_retry_after
 from .registry import plugin_configs
 from .selectors import user_key_list
 from .services import user_key_create, user_key_revoke
+from .throttling import sign_in_retry_after
 
 
 def _next_url(request, default: str) -> str:
@@ -32,7 +32,7 @@ def _next_url(request, default: str) -> str:
 def sign_in_limited(view):
     """Refuse a sign-in (429 page) while its account or the client's address is out of failed attempts.
 
-    Failures are counted by the `user_login_failed` receiver (gateway.ops.throttling.sign_in_failed),
+    Failures are counted by the `user_login_failed` receiver (gateway.throttling.sign_in_failed),
     so this one decorator limits every sign-in form, the admin's included.
     """
 

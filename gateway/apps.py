@@ -14,7 +14,7 @@ class GatewayConfig(AppConfig):
         from .accounts import sign_in_limited
         from .admin import oauth_admin_for_the_gateway
         from .ops import signals as ops_signals
-        from .ops.throttling import sign_in_failed
+        from .throttling import sign_in_failed
 
         post_migrate.connect(signals.plugins_sync_after_migrate, sender=self)
         ops_signals.connect()

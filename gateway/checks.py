@@ -4,8 +4,8 @@ import re
 from importlib import import_module
 
 from django.core.checks import Error, Tags, register
+from django.urls import URLPattern, URLResolver
 
-from .operations import walk
 from .registry import plugin_configs
 
 MANIFEST_LIMITS = {
@@ -14,6 +14,16 @@ MANIFEST_LIMITS = {
     "description_for_human": 100,
     "description_for_model": 8000,
 }
+
+
+def walk(patterns, prefix: str = ""):
+    """Yield (route, name, view function) for every URL pattern, following includes."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern.name, pattern.callback
 
 
 @register()

@@ -11,9 +11,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from .auth import PluginAccess, PluginAuthentication
+from .calls import api_operation
 from .errors import error_response, exception_handler
 from .ops.limits import response_too_large
-from .ops.throttling import PluginRateThrottle
+from .throttling import PluginRateThrottle
 from .upstream import UpstreamFailureLogMixin
 
 
@@ -28,6 +29,10 @@ class PluginViewMixin(UpstreamFailureLogMixin):
         return exception_handler
 
     def dispatch(self, request, *args, **kwargs):
+        record = request.call
+        # An MCP tool call's inner request arrives named after its tool (the same operationId).
+        if record.operation is None:
+            record.operation = api_operation(request, request.plugin)
         response = super().dispatch(request, *args, **kwargs)
         if getattr(response, "streaming", False):
             return response

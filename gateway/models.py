@@ -24,6 +24,15 @@ class AuthMode(models.TextChoices):
     OAUTH = "oauth", "OAuth (users sign in and approve)"
 
 
+class Credential(models.TextChoices):
+    """What a caller presented (gateway.auth.Caller; the usage table's column, the log's `auth` field)."""
+
+    NONE = "none", "None"
+    SERVICE_KEY = "service_key", "Service key"
+    USER_KEY = "user_key", "User key"
+    OAUTH = "oauth", "OAuth token"
+
+
 class TokenContentType(models.TextChoices):
     JSON = "application/json", "JSON (application/json)"
     FORM = "application/x-www-form-urlencoded", "Form (application/x-www-form-urlencoded)"

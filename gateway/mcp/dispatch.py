@@ -2,7 +2,6 @@
 
 import io
 import json
-from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.handlers.wsgi import WSGIRequest
@@ -13,12 +12,6 @@ from .tools import Operation
 # Environ keys describing the incoming MCP POST, replaced for the sub-request (the rest, incl.
 # Authorization, Host and the proxy headers, is kept so auth and absolute URLs work as for a direct call).
 REPLACED_KEYS = ("PATH_INFO", "REQUEST_METHOD", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH", "wsgi.input")
-
-
-class ToolCall(NamedTuple):
-    operation: str
-    status: int
-    auth: object
 
 
 class ToolArgumentError(ValueError):
@@ -54,6 +47,8 @@ def operation_request(request, operation: Operation, arguments: dict) -> tuple[s
     )
     sub_request = WSGIRequest(environ)
     sub_request.plugin = request.plugin
+    # One record for both: the view finds the caller the endpoint authenticated and the tool's name.
+    sub_request.call = request.call
     if hasattr(request, "urlconf"):
         sub_request.urlconf = request.urlconf
     return api_path, sub_request
@@ -68,8 +63,7 @@ def call_operation(request, operation: Operation, arguments: dict) -> tuple[int,
         raise ToolArgumentError(f"No endpoint matches {api_path}: check the path arguments.") from exc
     # A plugin view renders its answer and applies the answer cap itself (gateway.contract), as for a direct call.
     response = match.func(sub_request, *match.args, **match.kwargs)
-    # What the view saw, for the usage record and the request log (DRF copies `auth` onto the request).
-    request.mcp_tool_call = ToolCall(operation.name, response.status_code, getattr(sub_request, "auth", None))
+    request.call.tool_status = response.status_code
     try:
         data = json.loads(response.content or b"null")
     except ValueError:

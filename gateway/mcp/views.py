@@ -13,7 +13,6 @@ from rest_framework.request import Request
 from ..auth import InsufficientScope, PluginAuthentication
 from ..errors import error_body
 from ..models import AuthMode
-from ..oauth.resources import protected_resource_metadata_url
 from .protocol import ProtocolError, answer
 from .server import plugin_server
 
@@ -34,36 +33,35 @@ def origin_allowed(request) -> bool:
     return origin == own or origin in settings.CORS_ALLOWED_ORIGINS
 
 
-def auth_challenge(request, exc: exceptions.APIException | None) -> HttpResponse:
-    """Answer 401 (or 403 for a missing scope) with the Bearer challenge MCP clients follow."""
-    plugin = request.plugin
-    params = []
-    if plugin.auth_mode == AuthMode.OAUTH:
-        params.append(f'resource_metadata="{protected_resource_metadata_url(request, plugin)}"')
-        params.append(f'scope="{" ".join(plugin.config.scopes)}"')
-    if isinstance(exc, InsufficientScope):
-        status, params = 403, ['error="insufficient_scope"', *params]
-    else:
-        status = 401
-        if exc is not None:
-            params.insert(0, 'error="invalid_token"')
+def auth_challenge(request, authentication, exc: exceptions.APIException | None) -> HttpResponse:
+    """Answer 401 (or 403 for a missing scope) with the API's own Bearer challenge, which MCP clients follow."""
+    status = 403 if isinstance(exc, InsufficientScope) else 401
     message = str(exc.detail) if exc is not None else "Send 'Authorization: Bearer <token>' to use this MCP server."
     response = JsonResponse(
         error_body("unauthorized" if status == 401 else "insufficient_scope", message), status=status
     )
-    response["WWW-Authenticate"] = "Bearer " + ", ".join(params) if params else "Bearer"
+    response["WWW-Authenticate"] = authentication.authenticate_header(request)
     return response
 
 
 def authenticate(request) -> HttpResponse | None:
-    """Check credentials the way the plugin's API does; return a challenge when they do not pass."""
-    if request.plugin.auth_mode == AuthMode.NONE:
-        return None
+    """Authenticate once, as the plugin's API does (the tool's view reuses the caller); else a challenge."""
+    drf_request, authentication = Request(request), PluginAuthentication()
     try:
-        result = PluginAuthentication().authenticate(Request(request))
+        result = authentication.authenticate(drf_request)
     except exceptions.APIException as exc:
-        return auth_challenge(request, exc)
-    return auth_challenge(request, None) if result is None else None
+        return auth_challenge(drf_request, authentication, exc)
+    if result is None and request.plugin.auth_mode != AuthMode.NONE:
+        return auth_challenge(drf_request, authentication, None)
+    return None
+
+
+def tool_call_named(record, raw) -> None:
+    """Name the call record after the tool a tools/call message asks for (before auth: a refusal counts too)."""
+    if isinstance(raw, dict) and raw.get("method") == "tools/call":
+        name = (raw.get("params") or {}).get("name") if isinstance(raw.get("params"), dict) else None
+        if isinstance(name, str):
+            record.client, record.operation = "mcp", name[:100]
 
 
 @csrf_exempt
@@ -75,11 +73,18 @@ def endpoint(request):
         return response
     if not origin_allowed(request):
         return JsonResponse(error_body("forbidden", "This Origin may not call the MCP server."), status=403)
+    try:
+        raw = json.loads(request.body)
+    except ValueError:
+        raw = None
+    record = request.call
+    tool_call_named(record, raw)
     challenge = authenticate(request)
     if challenge is not None:
         return challenge
     try:
-        raw = json.loads(request.body)
+        if raw is None:
+            raise ValueError("not JSON")
         message = jsonrpc.jsonrpc_message_adapter.validate_python(raw, by_name=False)
     except ValueError as exc:
         code = jsonrpc.INVALID_REQUEST if isinstance(exc, ValidationError) else jsonrpc.PARSE_ERROR
@@ -93,5 +98,7 @@ def endpoint(request):
     try:
         result = answer(plugin_server(request), message, request.headers)
     except ProtocolError as exc:
+        record.tool_error = True  # read only for a tools/call (an unknown tool, bad arguments)
         return rpc_error(message.id, exc)
+    record.tool_error = bool(result.get("isError"))
     return JsonResponse({"jsonrpc": "2.0", "id": message.id, "result": result})

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from oauth2_provider.models import get_application_model
 
-from ..ops.throttling import client_address, oauth_too_many, window_count, window_of, window_peek
+from ..throttling import client_address, oauth_too_many, window_count, window_of, window_peek
 from .discovery import oauth_plugin
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}

@@ -11,7 +11,7 @@ from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import _add_iss_to_redirect
 
 from ..ops.metrics import TokenMetricsMixin
-from ..ops.throttling import OAuthThrottleMixin
+from ..throttling import OAuthThrottleMixin
 from .resources import plugin_issuer, resource_belongs_to_plugin
 
 # What the token endpoint serves (and each plugin's RFC 8414 document advertises).

@@ -33,7 +33,7 @@ TOKEN_REQUESTS = Counter(
     ("plugin", "grant_type", "result"),
 )
 
-# An undocumented method is named "METHOD /path" (gateway.operations); the method is the client's
+# An undocumented method is named "METHOD /path" (gateway.calls); the method is the client's
 # choice, so any other than these is counted as one label value rather than one series per word.
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 OAUTH_ERROR = re.compile(r"^[a-z_]{1,40}$")
@@ -50,13 +50,12 @@ def operation_label(operation: str | None) -> str:
     return "OTHER" + operation[len(method) :] if space and method not in HTTP_METHODS else operation
 
 
-def request_observed(request, fields: dict) -> None:
-    """Count one answered request from the request log's fields (gateway.ops.requestlog)."""
+def request_observed(record, fields: dict) -> None:
+    """Count one answered request from its call record and the request log's fields."""
     if not metrics_enabled():
         return
-    tool_call = getattr(request, "mcp_tool_call", None)
     # An MCP tool call travels in a 200 whatever the tool answered: count the tool's own status.
-    status = tool_call.status if tool_call is not None else fields["status"]
+    status = record.tool_status if record.tool_status is not None else fields["status"]
     labels = (fields["plugin"] or "", operation_label(fields["operation_id"]), fields["auth"] or "none", str(status))
     REQUESTS.labels(*labels).inc()
     if status >= 400:
@@ -65,7 +64,7 @@ def request_observed(request, fields: dict) -> None:
 
 
 def cache_lookup(cache: str, *, hit: bool) -> None:
-    """Count one lookup in a row cache (gateway.ops.plugincache, gateway.ops.tokencache)."""
+    """Count one lookup in a row cache (the plugin rows, the OAuth tokens)."""
     if metrics_enabled():
         CACHE_LOOKUPS.labels(cache, "hit" if hit else "miss").inc()
 

@@ -17,7 +17,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
 from prometheus_client.exposition import choose_encoder
 
 from ..errors import error_response
-from .throttling import client_address
+from ..throttling import client_address
 
 
 def scraper_refused(request) -> HttpResponse | None:

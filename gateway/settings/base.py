@@ -66,13 +66,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so its latency covers every other middleware and every answer gets an X-Request-ID.
-    "gateway.ops.requestlog.RequestLogMiddleware",
+    # First, so its latency covers every other middleware and every answer gets an X-Request-ID: opens
+    # the call record the log, the metrics and the usage recorder read (gateway.calls).
+    "gateway.calls.CallMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Picks the plugin (request.plugin, request.urlconf) before CORS asks whether it applies.
     "gateway.hosting.PluginHostMiddleware",
-    "gateway.usage.middleware.UsageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Before sessions, CSRF, auth and every view read cookies, bodies or the database (NUL, depth,
     # size); after the plugin is known, whose clients' error shape it answers in; inside CORS, so a
@@ -148,6 +148,13 @@ CACHES = {
 # Hot rows cached in the shared cache only: an eviction there reaches every worker at once; with
 # the per-process memory cache it would reach one, so the defaults are 0 (read the database).
 GATEWAY_SHARED_CACHE = bool(os.environ.get("REDIS_URL"))
+# Usage analytics (gateway.usage): one row per plugin API call, kept this many days by usage_prune.
+GATEWAY_USAGE_ENABLED = env_bool("GATEWAY_USAGE_ENABLED", True)
+GATEWAY_USAGE_RETENTION_DAYS = int(os.environ.get("GATEWAY_USAGE_RETENTION_DAYS", "30"))
+# With Redis, rows are buffered there and written in bulk: a drain every this many rows, or on the
+# first call after this many seconds without one (gateway.usage.buffer).
+GATEWAY_USAGE_BATCH = int(os.environ.get("GATEWAY_USAGE_BATCH", "500"))
+GATEWAY_USAGE_DRAIN_SECONDS = int(os.environ.get("GATEWAY_USAGE_DRAIN_SECONDS", "2"))
 GATEWAY_PLUGIN_CACHE_SECONDS = int(
     os.environ.get("GATEWAY_PLUGIN_CACHE_SECONDS") or (300 if GATEWAY_SHARED_CACHE else 0)
 )
@@ -175,8 +182,10 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["gateway.auth.PluginAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["gateway.auth.PluginAccess"],
-    # Per-plugin limits set in admin (gateway.ops.throttling); MCP tool calls go through the same views.
-    "DEFAULT_THROTTLE_CLASSES": ["gateway.ops.throttling.PluginRateThrottle"],
+    # Per-plugin limits set in admin (gateway.throttling); MCP tool calls go through the same views.
+    "DEFAULT_THROTTLE_CLASSES": ["gateway.throttling.PluginRateThrottle"],
+    # DRF's get_ident (gateway.throttling.client_address): behind the proxy, the address it appended.
+    "NUM_PROXIES": 1 if GATEWAY_TRUST_PROXY else 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "gateway.schema.GatewayAutoSchema",

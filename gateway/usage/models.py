@@ -1,16 +1,11 @@
 from django.db import models
 
+from ..models import Credential
+
 
 class Client(models.TextChoices):
     HTTP = "http", "HTTP (plugin, GPT Action)"
     MCP = "mcp", "MCP tool call"
-
-
-class Credential(models.TextChoices):
-    NONE = "none", "None"
-    SERVICE_KEY = "service_key", "Service key"
-    USER_KEY = "user_key", "User key"
-    OAUTH = "oauth", "OAuth token"
 
 
 class Call(models.Model):
@@ -20,6 +15,8 @@ class Call(models.Model):
     meaning after the user, key or plugin it names is deleted.
     """
 
+    # Set when the row is made, so a buffered row written twice (a drain retried) is stored once.
+    event_id = models.UUIDField(null=True, unique=True, editable=False)
     created_at = models.DateTimeField()
     plugin = models.CharField(max_length=50)
     # The OpenAPI operationId (= the MCP tool name); "METHOD /path" for an undocumented method.

@@ -1,15 +1,20 @@
-"""Writes of usage rows: one cheap insert after the response is sent, and pruning by age."""
+"""Writes of usage rows: one cheap insert, a bulk insert of buffered rows, and pruning by age."""
 
 import contextlib
 import logging
+from datetime import UTC, datetime
 from functools import cache
 
 from django.db import connection, transaction
 
 from .models import Call
-from .record import call_fields
 
 logger = logging.getLogger(__name__)
+
+
+def call_from_row(row: dict) -> Call:
+    """Return the unsaved Call of a row (gateway.usage.recorder.call_row)."""
+    return Call(**{**row, "created_at": datetime.fromtimestamp(row["created_at"], tz=UTC)})
 
 
 @cache
@@ -34,9 +39,8 @@ def call_insert_sql() -> tuple[str, list]:
     return sql, fields
 
 
-def call_create(**fields) -> None:
+def call_create(call: Call) -> None:
     """Insert one usage row (on PostgreSQL without waiting for the WAL flush, see call_insert_sql)."""
-    call = Call(**fields)
     if connection.vendor != "postgresql":
         call.save(force_insert=True)
         return
@@ -46,19 +50,22 @@ def call_create(**fields) -> None:
         cursor.execute(sql, params)
 
 
-def call_record(*, request, response, started: float, duration_ms: float) -> None:
-    """Record the request if it was an API call; log and swallow any failure (analytics never fail a call).
+def call_record(row: dict) -> None:
+    """Insert one call's row; log and swallow any failure (analytics never fail a call).
 
     In autocommit (production) a failed statement leaves the connection usable; inside a caller's
     transaction (tests, ATOMIC_REQUESTS) a savepoint keeps that transaction usable.
     """
     try:
         with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
-            fields = call_fields(request, response, started=started, duration_ms=duration_ms)
-            if fields is not None:
-                call_create(**fields)
+            call_create(call_from_row(row))
     except Exception as exc:
-        logger.warning("Usage of %s not recorded: %s: %s", request.path, type(exc).__name__, exc)
+        logger.warning("Usage of %s %s not recorded: %s: %s", row["plugin"], row["operation"], type(exc).__name__, exc)
+
+
+def calls_insert(rows: list[dict]) -> None:
+    """Insert buffered rows in one statement; a row already written (same event_id) is skipped."""
+    Call.objects.bulk_create([call_from_row(row) for row in rows], ignore_conflicts=True)
 
 
 def call_prune(*, before, batch_size: int = 10_000) -> int:

@@ -16,12 +16,13 @@ def oauth_todo(plugin_row):
 def test_401_names_the_protected_resource_metadata(client, oauth_todo):
     response = client.post("/plugins/todo/mcp", {}, content_type="application/json")
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == (
-        'Bearer resource_metadata="http://testserver/.well-known/oauth-protected-resource/plugins/todo/mcp", '
-        'scope="todos"'
-    )
+    metadata = 'resource_metadata="http://testserver/.well-known/oauth-protected-resource/plugins/todo/mcp"'
+    assert response["WWW-Authenticate"] == f'Bearer scope="todos",{metadata}'
     bad = client.post("/plugins/todo/mcp", {}, content_type="application/json", HTTP_AUTHORIZATION="Bearer nope")
-    assert bad["WWW-Authenticate"].startswith('Bearer error="invalid_token", resource_metadata=')
+    assert bad["WWW-Authenticate"] == f'Bearer error="invalid_token",scope="todos",{metadata}'
+    # The plugin's API challenges the same way (one authentication class for both).
+    api = client.get("/plugins/todo/todos/ann", HTTP_AUTHORIZATION="Bearer nope")
+    assert (api.status_code, api["WWW-Authenticate"]) == (401, bad["WWW-Authenticate"])
 
 
 def test_protected_resource_metadata_path_mode(client, oauth_todo):

@@ -143,7 +143,7 @@ def test_the_address_list_admits_its_networks_only(client, db, settings):
 
 def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(client, db, settings):
     settings.GATEWAY_METRICS_ALLOW_IPS = ["10.0.0.0/8"]
-    settings.GATEWAY_TRUST_PROXY = True
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}  # behind the trusted proxy
     # The public sends its own X-Forwarded-For; the proxy appends the address it really saw.
     forged = client.get("/metrics", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.5")
     assert forged.status_code == 403

@@ -2,7 +2,7 @@
 
 import time
 
-from gateway.ops.throttling import window_of
+from gateway.throttling import window_of
 
 
 def fresh_window(seconds: int, need: int = 15) -> None:

@@ -68,7 +68,7 @@ def test_the_account_limit_leaves_other_accounts_alone(client):
 
 @pytest.mark.django_db
 def test_failures_are_limited_per_client_address_behind_the_proxy(client, settings):
-    settings.GATEWAY_TRUST_PROXY = True
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}  # behind the trusted proxy
     settings.GATEWAY_SIGNIN_FAILURES_PER_ADDRESS = 3
     get_user_model().objects.create_user("ann", password="ann-password-1")
     fresh_window(900)
@@ -90,7 +90,7 @@ def assert_throttled(response):
 
 @pytest.mark.django_db(transaction=True)
 def test_wrong_client_secrets_are_limited_per_client_and_address(live_server, platform_client, settings):
-    settings.GATEWAY_TRUST_PROXY = True
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}  # behind the trusted proxy
     fresh_window(900)
     result = code_for(live_server, platform_client["client_id"])
     body = code_exchange(platform_client, result["code"])
@@ -124,7 +124,7 @@ def test_wrong_secrets_by_http_basic_are_counted_too(live_server, platform_clien
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["token", "revoke"])
 def test_token_and_revoke_are_limited_per_client_address(live_server, platform_client, settings, path):
-    settings.GATEWAY_TRUST_PROXY = True
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}  # behind the trusted proxy
     settings.GATEWAY_OAUTH_PER_MINUTE = 3
     fresh_window(60)
     body = {"client_id": platform_client["client_id"], "client_secret": platform_client["client_secret"]}

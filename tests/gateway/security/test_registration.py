@@ -141,7 +141,7 @@ def test_invalid_registrations_do_not_use_up_the_hour(client, oauth_todo, settin
 
 def test_registrations_are_counted_per_client_address_behind_the_proxy(client, oauth_todo, settings):
     settings.GATEWAY_DCR_PER_HOUR = 2
-    settings.GATEWAY_TRUST_PROXY = True
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}  # behind the trusted proxy
     fresh_window(3600)
     # The proxy appends the address it saw; what the client put before it is not trusted.
     first = ["198.51.100.9, 203.0.113.1", "203.0.113.1", "198.51.100.10, 203.0.113.1"]
@@ -152,7 +152,7 @@ def test_registrations_are_counted_per_client_address_behind_the_proxy(client, o
 
 def test_all_addresses_together_are_capped_per_plugin(client, oauth_todo, settings):
     settings.GATEWAY_DCR_PLUGIN_PER_HOUR = 3
-    settings.GATEWAY_TRUST_PROXY = True
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}  # behind the trusted proxy
     fresh_window(3600)
     statuses = [register(client, f"203.0.113.{n}").status_code for n in range(1, 5)]
     assert statuses == [201, 201, 201, 429]

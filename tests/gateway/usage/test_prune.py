@@ -44,13 +44,6 @@ def test_retention_from_the_setting(make_call, settings):
     assert remaining_ages() == [0, 2]
 
 
-def test_retention_from_the_environment(make_call, monkeypatch):
-    monkeypatch.setenv("GATEWAY_USAGE_RETENTION_DAYS", "1")
-    ages(make_call, 0, 2)
-    call_command("usage_prune")
-    assert Call.objects.count() == 1
-
-
 @pytest.mark.parametrize("arguments", [["--days", "-1"], ["--batch-size", "0"]])
 def test_bad_arguments_change_nothing(make_call, arguments):
     ages(make_call, 100)

@@ -24,34 +24,17 @@ from django.core.cache import cache
 from django.http import JsonResponse
 from rest_framework.throttling import BaseThrottle
 
-from ..auth import ServiceKey
-from ..models import UserKey
-
 WINDOW_SECONDS = 60
 
 
 def client_address(request) -> str:
-    """Return the address of the client: the trusted proxy's view of it, else the socket's peer.
+    """Return the address of the client: DRF's get_ident, which honours the trusted proxy.
 
-    Behind the proxy (GATEWAY_TRUST_PROXY) REMOTE_ADDR is the proxy itself; the proxy appends the
-    address it saw to X-Forwarded-For, and anything before that entry is the client's say-so.
+    REST_FRAMEWORK["NUM_PROXIES"] is 1 behind the proxy (GATEWAY_TRUST_PROXY): REMOTE_ADDR is then
+    the proxy, which appends the address it saw to X-Forwarded-For; anything before that entry is
+    the client's say-so. Without the proxy it is 0 and the socket's peer is the address.
     """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.GATEWAY_TRUST_PROXY and forwarded:
-        return forwarded.split(",")[-1].strip()[:64]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def caller_identity(request) -> str:
-    """Return who is calling: the credential when there is one, else the client's address."""
-    auth = request.auth
-    if isinstance(auth, ServiceKey):
-        return "service"
-    if isinstance(auth, UserKey):
-        return f"key:{auth.pk}"
-    if auth is not None and getattr(auth, "pk", None) is not None:
-        return f"token:{auth.pk}"
-    return "ip:" + client_address(request)
+    return BaseThrottle().get_ident(request) or ""
 
 
 def window_count(key: str, window_seconds: int = WINDOW_SECONDS) -> int:
@@ -76,6 +59,12 @@ def window_of(window_seconds: int) -> tuple[int, int]:
     return window, max(1, int((window + 1) * window_seconds - now + 0.999))
 
 
+def caller_throttle_key(request) -> str:
+    """Return whose calls a per-caller limit counts (a public page has no caller: its address)."""
+    caller = request.call.caller
+    return caller.throttle_key if caller is not None else "ip:" + client_address(request)
+
+
 class PluginRateThrottle(BaseThrottle):
     """Refuse a call (429 with Retry-After) once its caller or its plugin used this minute's calls."""
 
@@ -87,7 +76,7 @@ class PluginRateThrottle(BaseThrottle):
         window = int(now // WINDOW_SECONDS)
         self.retry_after = max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
         limits = [
-            (plugin.rate_limit_per_minute, f"{caller_identity(request)}"),
+            (plugin.rate_limit_per_minute, caller_throttle_key(request)),
             (plugin.total_rate_limit_per_minute, "all"),
         ]
         for limit, who in limits:
