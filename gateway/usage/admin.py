@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..selectors import plugin_for_slug, plugin_list
 from . import selectors
+from .buffer import buffer_enabled, calls_drain
 from .charts import bar_chart
 from .models import Call
 
@@ -48,6 +49,8 @@ class CallAdmin(admin.ModelAdmin):
             raise PermissionDenied
         key = request.GET.get("since", DEFAULT_RANGE)
         key = key if key in RANGES else DEFAULT_RANGE
+        if buffer_enabled():
+            calls_drain()  # the operator sees every call answered so far, not only the drained ones
         now = timezone.now()
         context = {
             **self.admin_site.each_context(request),

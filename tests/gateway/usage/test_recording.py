@@ -212,3 +212,27 @@ def test_recording_can_be_switched_off(client, settings):
     settings.GATEWAY_USAGE_ENABLED = False
     assert client.get(TODOS).status_code == 200
     assert not Call.objects.exists()
+
+
+@pytest.mark.parametrize("transport", ["http", "mcp"])
+def test_a_call_authenticates_once_whatever_the_door(client, oauth_token, monkeypatch, transport):
+    """Count the token checks DOT makes (its validator): one for a direct call, one for a tool call."""
+    from gateway.oauth.validators import GatewayOAuth2Validator
+
+    checks = []
+    real = GatewayOAuth2Validator.validate_bearer_token
+
+    def counted(self, token, scopes, request):
+        checks.append(token)
+        return real(self, token, scopes, request)
+
+    monkeypatch.setattr(GatewayOAuth2Validator, "validate_bearer_token", counted)
+    token, _oauth_client, _user = oauth_token
+    if transport == "http":
+        response = client.get(TODOS, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.json() == {"todos": []}
+    else:
+        response = mcp_call(client, "getTodos", {"username": "ann"}, Authorization=f"Bearer {token}")
+        assert response.json()["result"]["structuredContent"] == {"todos": []}
+    assert checks == [token]
+    assert Call.objects.get().credential == "oauth"
