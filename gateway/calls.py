@@ -9,7 +9,7 @@ usage recorder read the record; none of them works anything out again.
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
 
@@ -38,6 +38,8 @@ class CallRecord:
     # An MCP tool call's own outcome (its view's status), where the HTTP answer is a 200 either way.
     tool_status: int | None = None
     tool_error: bool = False
+    # Cache entries fetched with the plugin row for later steps (the OAuth token's), by key.
+    cached: dict = field(default_factory=dict)
 
     def outcome(self, response) -> tuple[int, bool]:
         """Return (the call's status, whether it failed): the tool's own for an MCP tool call."""

@@ -1,9 +1,14 @@
 """The legacy plugin manifest (/.well-known/ai-plugin.json), derived from the plugin's settings."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.urls import reverse
 
 from .models import AuthMode, Plugin
+
+# Path mode: every plugin under /plugins/<slug>/ of the gateway's own host (gateway.hosting).
+PATH_PREFIX = "/plugins/"
 
 
 def plugin_url(request, plugin: Plugin, name: str) -> str:
@@ -56,3 +61,19 @@ def manifest_build(request, plugin: Plugin) -> dict:
 
 def plugin_default_contact(request) -> str:
     return settings.GATEWAY_CONTACT_EMAIL or f"admin@{settings.GATEWAY_DOMAIN}"
+
+
+def plugin_host_base_url(*, scheme: str, port: str | None, plugin) -> str:
+    """Return the root URL of the plugin's own host: its custom domain, else <slug>.<GATEWAY_DOMAIN>."""
+    host = plugin.custom_domain or f"{plugin.slug}.{settings.GATEWAY_DOMAIN}"
+    default_port = {"http": "80", "https": "443"}[scheme]
+    suffix = f":{port}" if port and port != default_port else ""
+    return f"{scheme}://{host}{suffix}/"
+
+
+def plugin_public_urls(plugin) -> tuple[str, str]:
+    """Return (path base, host base) of a plugin from GATEWAY_PUBLIC_URL, for use outside a request."""
+    public = urlsplit(settings.GATEWAY_PUBLIC_URL)
+    path_base = f"{settings.GATEWAY_PUBLIC_URL}{PATH_PREFIX}{plugin.slug}/"
+    port = str(public.port) if public.port else None
+    return path_base, plugin_host_base_url(scheme=public.scheme, port=port, plugin=plugin)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from oauth2_provider.models import AbstractApplication
 
+from .managers import PluginManager
 from .registry import PluginConfig, plugin_config
 
 NAME_FOR_MODEL_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_]+$", "Use only letters, digits and underscores (no spaces).")
@@ -84,6 +85,8 @@ class Plugin(models.Model):
         "Calls per minute in all", default=0, help_text="All callers of this plugin together. 0 = unlimited."
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PluginManager()
 
     class Meta:
         ordering = ["slug"]

@@ -3,31 +3,43 @@
 from django.core.validators import slug_re
 
 from .models import Plugin, UserKey
-from .ops.plugincache import plugin_row_by_domain, plugin_row_by_slug
 from .services import secret_hash
+
+
+def servable(plugin: Plugin | None) -> Plugin | None:
+    """Return the row if its plugin may answer requests (enabled, its app installed), else None."""
+    return plugin if plugin is not None and plugin.enabled and plugin.config is not None else None
 
 
 def plugin_for_slug(*, slug: str, enabled_only: bool = True) -> Plugin | None:
     """Return the installed plugin with this slug (enabled ones only by default), or None.
 
-    Serving a request reads the cached row (gateway.ops.plugincache); the commands that change a
+    Serving a request reads the cached row (gateway.managers); the commands that change a
     row (enabled_only=False) read the database, so they never save a stale copy over a newer one.
-    A string no slug can be (a path segment with a NUL, which PostgreSQL refuses) names none.
     """
+    if enabled_only:
+        return plugin_serving(slug=slug)[0]
     if not slug_re.match(slug):
         return None
-    if enabled_only:
-        plugin = plugin_row_by_slug(slug)
-        plugin = plugin if plugin is not None and plugin.enabled else None
-    else:
-        plugin = Plugin.objects.filter(slug=slug).first()
+    plugin = Plugin.objects.filter(slug=slug).first()
     return plugin if plugin is not None and plugin.config is not None else None
+
+
+def plugin_serving(*, slug: str, also: tuple[str, ...] = ()) -> tuple[Plugin | None, dict]:
+    """Return the enabled plugin of this slug and the cache entries found for the keys `also`.
+
+    One cache round trip for both (gateway.hosting asks for the request's OAuth token with it). A
+    string no slug can be (a path segment with a NUL, which PostgreSQL refuses) names none.
+    """
+    if not slug_re.match(slug):
+        return None, {}
+    plugin, found = Plugin.objects.for_slug(slug, also=also)
+    return servable(plugin), found
 
 
 def plugin_for_domain(*, domain: str) -> Plugin | None:
     """Return the enabled plugin whose custom domain is this host, or None."""
-    plugin = plugin_row_by_domain(domain)
-    return plugin if plugin is not None and plugin.enabled and plugin.config is not None else None
+    return servable(Plugin.objects.for_host(domain))
 
 
 def plugin_list() -> list[Plugin]:

@@ -4,8 +4,7 @@ from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .hosting import plugin_host_base_url
-from .manifest import manifest_build, plugin_url
+from .manifest import manifest_build, plugin_host_base_url, plugin_url
 from .schema import schema_document
 from .selectors import plugin_list
 

@@ -9,7 +9,7 @@ from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-from ..ops import tokencache
+from . import tokencache
 from .codes import code_hash, redeemed_code_record, redeemed_code_replayed
 from .hashers import client_secret_matches, spend_a_secret_check
 
@@ -24,7 +24,13 @@ def client_requires_pkce(client_id: str) -> bool:
 
 
 class GatewayOAuthLibCore(OAuthLibCore):
-    """Pass the plugin the request came in through down to the validator."""
+    """Pass the plugin the request came in through, and its prefetched cache entries, to the validator."""
+
+    def verify_request(self, request, scopes):
+        # The token's cache entry came with the plugin row (gateway.hosting); DOT makes a validator per call.
+        call = getattr(request, "call", None)
+        self.server.request_validator.prefetched = call.cached if call is not None else {}
+        return super().verify_request(request, scopes)
 
     def extract_headers(self, request):
         headers = super().extract_headers(request)
@@ -37,6 +43,9 @@ class GatewayOAuthLibCore(OAuthLibCore):
 
 class GatewayOAuth2Validator(OAuth2Validator):
     """DOT's validator, plus: a client is known only to its own plugin; codes and secrets as above."""
+
+    # Cache entries already fetched for the request being verified (GatewayOAuthLibCore.verify_request).
+    prefetched: dict = {}  # noqa: RUF012 - replaced per instance, never mutated
 
     @staticmethod
     def _client_of_this_plugin(request) -> bool:
@@ -67,10 +76,10 @@ class GatewayOAuth2Validator(OAuth2Validator):
         return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
 
     def _load_access_token(self, token):
-        # From the shared cache for a short while when there is one (gateway.ops.tokencache).
+        # From the shared cache for a short while when there is one (gateway.oauth.tokencache).
         if tokencache.cache_seconds() <= 0:
             return super()._load_access_token(token)
-        access_token = tokencache.access_token_from_cache(token)
+        access_token = tokencache.access_token_from_cache(token, self.prefetched)
         if access_token is None:
             access_token = super()._load_access_token(token)
             if access_token is not None:

@@ -109,9 +109,10 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        # A `SELECT 1` before each request on a reused connection (4 % of a GET, bench/RESULTS.md):
-        # off only where a dead connection is unlikely and a rare 500 after a DB restart is acceptable.
-        conn_health_checks=env_bool("DJANGO_CONN_HEALTH_CHECKS", True),
+        # No `SELECT 1` before each request on a reused connection (4 % of a GET, bench/RESULTS.md): after
+        # a database restart the first request of each worker answers 503 "retry shortly" (gateway.errors)
+        # and Django drops the broken connection; the next one reconnects. DJANGO_CONN_HEALTH_CHECKS=1 to check.
+        conn_health_checks=env_bool("DJANGO_CONN_HEALTH_CHECKS", False),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from gateway.hosting import plugin_public_urls
+from gateway.manifest import plugin_public_urls
 from gateway.selectors import plugin_list
 
 

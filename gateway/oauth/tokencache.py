@@ -1,6 +1,6 @@
 """OAuth bearer-token lookups from the shared cache for a short while, evicted on revoke.
 
-Same rule as the plugin row (gateway.ops.plugincache): on only when the cache is shared across
+Same rule as the plugin row (gateway.managers): on only when the cache is shared across
 workers (Redis), because a revocation must reach every worker. An entry holds the token's row
 without the token itself (keyed by its SHA-256, as DOT stores it), its client's row without the
 secret and its user's row without the password hash (saving or deleting any of the three evicts
@@ -18,7 +18,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
 from ..models import OAuthClient
-from .metrics import cache_lookup
+from ..ops.metrics import cache_lookup
 
 TOKEN_SKIPPED = frozenset({"token"})
 CLIENT_SKIPPED = frozenset({"client_secret"})
@@ -41,9 +41,19 @@ def row_values(instance, skipped: frozenset) -> dict:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if f.name not in skipped}
 
 
-def access_token_from_cache(token: str):
-    """Return the AccessToken (with its client) cached for this token, or None when not cached."""
-    entry = cache.get(token_key(checksum_of(token)))
+def cache_key_of(token: str) -> str:
+    """Return the cache key of a presented token (plugin hosting fetches it with the plugin row)."""
+    return token_key(checksum_of(token))
+
+
+def access_token_from_cache(token: str, prefetched: dict):
+    """Return the AccessToken (with its client) cached for this token, or None when not cached.
+
+    `prefetched` holds the entries already fetched for this request; the cache is asked only if the
+    token's was not among them.
+    """
+    key = cache_key_of(token)
+    entry = prefetched[key] if key in prefetched else cache.get(key)
     cache_lookup("token", hit=entry is not None)
     if entry is None:
         return None
@@ -102,3 +112,13 @@ def user_changed(sender, instance, **kwargs):
     if cache_seconds() > 0 and instance.pk is not None:
         tokens = get_access_token_model().objects.filter(user_id=instance.pk)
         evict(list(tokens.values_list("token_checksum", flat=True)))
+
+
+def connect() -> None:
+    """Connect the eviction receivers (the gateway app's ready())."""
+    from django.db.models.signals import post_delete, post_save
+
+    for signal in (post_save, post_delete):
+        signal.connect(access_token_changed, sender=get_access_token_model(), dispatch_uid=f"token-{id(signal)}")
+        signal.connect(client_changed, sender=OAuthClient, dispatch_uid=f"client-{id(signal)}")
+        signal.connect(user_changed, sender=get_user_model(), dispatch_uid=f"user-{id(signal)}")
