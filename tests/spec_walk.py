@@ -5,6 +5,31 @@ import json
 import jsonschema
 import yaml
 
+FORMAT_CHECKER = jsonschema.Draft202012Validator.FORMAT_CHECKER
+# OpenAPI's formats of numbers and strings that JSON Schema leaves unchecked (annotations, not assertions).
+OPENAPI_ONLY_FORMATS = {"int32", "int64", "float", "double", "byte", "binary", "password"}
+
+
+def formats_in(schema) -> set[str]:
+    """Return every `format` a JSON schema uses, at any depth."""
+    if isinstance(schema, list):
+        return set().union(*(formats_in(item) for item in schema))
+    if not isinstance(schema, dict):
+        return set()
+    found = {schema["format"]} if isinstance(schema.get("format"), str) else set()
+    return found.union(*(formats_in(value) for value in schema.values()))
+
+
+def assert_conforms(instance, schema: dict) -> None:
+    """Validate `instance` against a JSON schema (refs resolved), its formats checked as MCP clients check them.
+
+    A format the checker does not know would pass anything (jsonschema checks `uri` only with its format
+    extra installed): such a schema fails here rather than being validated in name only.
+    """
+    unchecked = formats_in(schema) - set(FORMAT_CHECKER.checkers) - OPENAPI_ONLY_FORMATS
+    assert not unchecked, f"no checker for the formats {sorted(unchecked)}: install jsonschema[format-nongpl]"
+    jsonschema.validate(instance, schema, cls=jsonschema.Draft202012Validator, format_checker=FORMAT_CHECKER)
+
 
 def example_for(schema: dict, components: dict):
     """Return a small valid value for a JSON schema (enough to call an operation)."""
@@ -29,7 +54,7 @@ def example_for(schema: dict, components: dict):
         return max(schema.get("minimum", 0), 0)
     if kind == "boolean":
         return False
-    return "walker"
+    return {"date": "2025-10-21", "date-time": "2025-10-21T00:00:00Z"}.get(schema.get("format"), "walker")
 
 
 def resolve_refs(schema, components):
@@ -46,8 +71,10 @@ def resolve_refs(schema, components):
 def walk_spec(client, base: str, *, params: dict | None = None, headers: dict | None = None) -> list[str]:
     """Call every documented operation under `base`; return the operationIds called.
 
-    `params` overrides example values by parameter name (e.g. an id that exists).
-    Each answer's status must be documented, and a JSON body must match its documented schema.
+    `params` overrides example values by parameter name (e.g. an id that exists, or an optional query
+    parameter to send). Each answer's status must be documented, and a JSON body must match its
+    documented schema, formats included (`date`, `date-time`, `uri`...): walk with data loaded, so
+    the answers carry the fields whose formats are checked.
     """
     spec = yaml.safe_load(client.get(f"{base}openapi.yaml").content)
     components = spec.get("components", {}).get("schemas", {})
@@ -59,7 +86,7 @@ def walk_spec(client, base: str, *, params: dict | None = None, headers: dict | 
                 value = (params or {}).get(parameter["name"], example_for(parameter.get("schema", {}), components))
                 if parameter["in"] == "path":
                     url_path = url_path.replace("{" + parameter["name"] + "}", str(value))
-                elif parameter["in"] == "query" and parameter.get("required"):
+                elif parameter["in"] == "query" and (parameter.get("required") or parameter["name"] in (params or {})):
                     query[parameter["name"]] = value
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             data = json.dumps(example_for(body["schema"], components)) if body else None
@@ -76,6 +103,6 @@ def walk_spec(client, base: str, *, params: dict | None = None, headers: dict | 
             assert status in documented, f"{method.upper()} {path} answered {status}, documented {list(documented)}"
             content = documented[status].get("content", {}).get("application/json")
             if content:
-                jsonschema.validate(response.json(), resolve_refs(content["schema"], components))
+                assert_conforms(response.json(), resolve_refs(content["schema"], components))
             called.append(operation["operationId"])
     return called

@@ -7,12 +7,17 @@ from rest_framework import serializers
 from .models import STAT_COUNTS, STAT_PCTS
 
 
+def v1_game_date(day: str) -> str:
+    """Return a game's day ("2018-10-16") as balldontlie v1 wrote it: midnight UTC, "2018-10-16T00:00:00.000Z"."""
+    return f"{day}T00:00:00.000Z"
+
+
 @extend_schema_field(OpenApiTypes.DATETIME)
 class SportsGameDateField(serializers.DateField):
     """Write a date the way balldontlie v1 did: midnight UTC as an ISO timestamp (so `date-time` in the spec)."""
 
     def to_representation(self, value):
-        return f"{value.isoformat()}T00:00:00.000Z"
+        return v1_game_date(value.isoformat())
 
 
 class SportsTeamSerializer(serializers.Serializer):

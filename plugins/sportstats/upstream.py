@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -13,8 +14,10 @@ from rest_framework.exceptions import NotFound
 from gateway.api import UpstreamError, upstream_get_json, upstream_timeout
 
 from .models import SOURCE_CACHE_KEY, Source, SportStatsSettings
+from .serializers import v1_game_date
 
 UPSTREAM_NAME = "The sport stats upstream"
+BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -80,5 +83,25 @@ def upstream_fetch(upstream: Upstream, path: str, filters: dict | None = None) -
         raise UpstreamError(f"{UPSTREAM_NAME} answered HTTP {status} with an unexpected body.")
     if "/" not in path and not isinstance(body.get("data"), list):
         raise UpstreamError(f"{UPSTREAM_NAME} answered without a 'data' list.")
+    v1_game_dates(path, body)
     cache.set(key, body, int(_setting("SPORTSTATS_UPSTREAM_CACHE_SECONDS") or 60))
     return body
+
+
+def v1_game_dates(path: str, body: dict) -> None:
+    """Write the game dates of an upstream answer as v1 did and the spec declares (`date-time`), in place.
+
+    balldontlie v1 sends "2018-10-16T00:00:00.000Z", which passes through as it is; an API that sends
+    the bare day ("2018-10-16") would break the spec's format, so that form becomes v1's.
+    """
+    kind = path.split("/")[0]
+    rows = [body] if "/" in path else body.get("data", [])
+    if kind == "games":
+        games = rows
+    elif kind == "stats":
+        games = [row.get("game") for row in rows if isinstance(row, dict)]
+    else:
+        return
+    for game in games:
+        if isinstance(game, dict) and isinstance(game.get("date"), str) and BARE_DATE.fullmatch(game["date"]):
+            game["date"] = v1_game_date(game["date"])

@@ -5,6 +5,8 @@ import yaml
 from django.core.cache import cache
 from openapi_spec_validator import validate
 
+from plugins.todo.models import Todo
+from plugins.todo.services import DEMO_TODOS, todo_demo_load
 from tests.spec_walk import walk_spec
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +89,14 @@ def test_spec_title_and_description_follow_the_operator_texts(client, plugin_row
 
 
 def test_every_documented_todo_operation_behaves_as_documented(client):
-    called = walk_spec(client, "/plugins/todo/")
+    todo_demo_load()  # the walk reads a list that has items
+    called = walk_spec(client, "/plugins/todo/", params={"username": "global"})
     assert sorted(called) == ["addTodo", "deleteTodo", "getTodos"]
+    # In spec order: read the demo list, add one, delete index 0 (the first demo todo).
+    assert list(Todo.objects.filter(username="global").order_by("id").values_list("text", flat=True)) == [
+        *DEMO_TODOS[1:],
+        "walker",
+    ]
 
 
 def test_the_walk_holds_in_service_mode_without_a_key(client, plugin_row):

@@ -3,6 +3,8 @@ import json
 import pytest
 from django.core.management import call_command
 
+from plugins.sportstats.models import STAT_COUNTS
+
 BASE = "/plugins/sportstats"
 
 
@@ -130,3 +132,33 @@ def league(db, write_document) -> dict:
     data = dataset()
     call_command("sportstats_import", write_document(data))
     return data
+
+
+def v1_page(items: list) -> dict:
+    meta = {"total_pages": 1, "current_page": 1, "next_page": None, "per_page": 25, "total_count": len(items)}
+    return {"data": items, "meta": meta}
+
+
+def v1_season_average(player_id: int, season: int) -> dict:
+    """A season average with every field v1 sends (the numbers are placeholders)."""
+    counts = dict.fromkeys(STAT_COUNTS, 1.5)
+    return {"games_played": 2, "player_id": player_id, "season": season, "min": "34:02", **counts} | {
+        "fg_pct": 0.5,
+        "fg3_pct": 0.333,
+        "ft_pct": 0.75,
+    }
+
+
+def serve_v1(upstream, data: dict, *, prefix: str = "/v1") -> None:
+    """Route every v1 endpoint of a fake upstream to answer from `data` (a dataset()): lists, show pages by id."""
+    for name in ("players", "teams", "games", "stats"):
+        upstream.route(f"{prefix}/{name}", lambda query, items=data[name]: (200, v1_page(items), {}))
+    for name in ("players", "teams", "games"):
+        for item in data[name]:
+            upstream.route(f"{prefix}/{name}/{item['id']}", lambda query, item=item: (200, item, {}))
+
+    def season_averages(query):
+        ids = [int(value) for value in query.get("player_ids[]", [])]
+        return 200, {"data": [v1_season_average(player_id, 2022) for player_id in ids]}, {}
+
+    upstream.route(f"{prefix}/season_averages", season_averages)

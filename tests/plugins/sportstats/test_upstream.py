@@ -3,8 +3,9 @@ import time
 import pytest
 
 from plugins.sportstats.models import Source, SportStatsSettings
+from tests.spec_walk import walk_spec
 
-from .conftest import BASE, dataset
+from .conftest import BASE, dataset, serve_v1
 
 PAGE = {"total_pages": 1, "current_page": 1, "next_page": None, "per_page": 25, "total_count": 1}
 
@@ -108,3 +109,19 @@ def test_admin_row_overrides_the_environment(client, fake_upstream, settings, le
     SportStatsSettings(source=Source.DATABASE).save()
     assert len(client.get(f"{BASE}/teams").json()["data"]) == 3  # the database, despite the environment
     assert len(fake_upstream.calls("/api/teams")) == 1
+
+
+@pytest.mark.parametrize("day", [lambda day: day, lambda day: day[:10]], ids=["v1-timestamp", "bare-day"])
+def test_live_answers_match_the_spec_formats_included(client, live, day):
+    """Game dates answer as the spec declares (date-time): v1's timestamps as they are, a bare day as v1 wrote it."""
+    data = dataset()
+    for game in data["games"] + [stat["game"] for stat in data["stats"]]:
+        game["date"] = day(game["date"])
+    serve_v1(live, data)
+    for name in ("players", "teams", "games"):  # one id that every show endpoint knows, for the walk
+        live.route(f"/v1/{name}/1", lambda query, item=data[name][0]: (200, item, {}))
+    called = walk_spec(client, f"{BASE}/", params={"id": 1, "player_ids": 237})
+    assert len(called) == 8
+    assert client.get(f"{BASE}/games").json()["data"][0]["date"] == "2021-10-19T00:00:00.000Z"
+    assert client.get(f"{BASE}/games/1002").json()["date"] == "2022-10-18T00:00:00.000Z"
+    assert client.get(f"{BASE}/stats").json()["data"][0]["game"]["date"] == "2021-10-19T00:00:00.000Z"
