@@ -29,7 +29,16 @@ class OAuthClientInline(admin.TabularInline):
 
     model = OAuthClient
     auth_mode = AuthMode.OAUTH
-    fields = ["name", "domain", "client_type", "redirect_uris", "registration_source", "pkce_exempt", "created"]
+    fields = [
+        "name",
+        "client_id",
+        "domain",
+        "client_type",
+        "redirect_uris",
+        "registration_source",
+        "pkce_exempt",
+        "created",
+    ]
     readonly_fields = fields
     show_change_link = True
     view_on_site = False  # DOT's get_absolute_url names a page the gateway does not mount

@@ -41,6 +41,11 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 READ_CHUNK = 4096
 
 
+def names_a_document(client_id: str) -> bool:
+    """Return whether a client_id is a URL, so a metadata document (https, or refused for want of it)."""
+    return client_id[:8].lower() == "https://" or client_id[:7].lower() == "http://"
+
+
 def metadata_url_problem(url: str) -> str | None:
     """Return why a client_id URL cannot name a metadata document (draft §3), or None."""
     if len(url) > MAX_URL_LENGTH:

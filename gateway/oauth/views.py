@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as dot_views
-from oauth2_provider.cimd import CIMDError, is_cimd_client_id
+from oauth2_provider.cimd import CIMDError
 from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import _add_iss_to_redirect
 
 from ..ops.metrics import TokenMetricsMixin
 from ..ops.throttling import OAuthThrottleMixin, client_address
-from .cimd import cimd_client_for, cimd_client_resolve
+from .cimd import cimd_client_for, cimd_client_resolve, names_a_document
 from .resources import plugin_issuer, resource_belongs_to_plugin
 
 # What the token endpoint serves (and each plugin's RFC 8414 document advertises).
@@ -76,7 +76,7 @@ class MetadataDocumentClientMixin:
     def dispatch(self, request, *args, **kwargs):
         params = request.POST if request.method == "POST" else request.GET
         url = params.get("client_id", "")
-        if not is_cimd_client_id(url) or (self.fetches_documents and not request.user.is_authenticated):
+        if not names_a_document(url) or (self.fetches_documents and not request.user.is_authenticated):
             return super().dispatch(request, *args, **kwargs)
         if self.fetches_documents:
             try:
