@@ -11,7 +11,6 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode
 
-import pytest
 import trustme
 
 CALLBACK = "https://app.example/oauth/callback"
@@ -112,9 +111,11 @@ class DocumentServer:
         return self.url + path
 
 
-@pytest.fixture
-def documents(settings, monkeypatch, tmp_path):
-    """A running DocumentServer that the gateway's fetcher trusts and may reach (loopback, test-only)."""
+def running_document_server(settings, monkeypatch, tmp_path):
+    """Yield a running DocumentServer that the gateway's fetcher trusts and may reach (loopback, test-only).
+
+    For a module's `documents` fixture: `yield from running_document_server(settings, monkeypatch, tmp_path)`.
+    """
     ca = trustme.CA()
     ca_file = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))

@@ -1,4 +1,4 @@
-"""Client ID Metadata Documents: an https client_id is fetched, checked and kept per plugin; hostile ones change nothing."""
+"""Client ID Metadata Documents: an https client_id is fetched, checked, kept per plugin; hostile ones fail."""
 
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gateway.models import OAuthClient, Plugin
 from plugins.todo.models import Todo
-from tests.gateway.cimd_server import CALLBACK, authorize_path, document, documents, pkce_pair  # noqa: F401
+from tests.gateway.cimd_server import CALLBACK, authorize_path, document, pkce_pair, running_document_server
 from tests.oauth_flow import Browser, approve, hidden_fields
 
 BASE = "/plugins/todo/"
@@ -20,6 +20,11 @@ BASE = "/plugins/todo/"
 def ann(db):
     Plugin.objects.filter(slug__in=["todo", "weather"]).update(auth_mode="oauth")
     return get_user_model().objects.create_user("ann", password="ann-password-1")
+
+
+@pytest.fixture
+def documents(settings, monkeypatch, tmp_path):
+    yield from running_document_server(settings, monkeypatch, tmp_path)
 
 
 @pytest.fixture
