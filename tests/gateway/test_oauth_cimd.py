@@ -249,3 +249,39 @@ def test_consent_posts_the_plugins_own_client_id(signed_in, documents):
     answer = signed_in.post(f"{BASE}oauth/authorize", fields)
     assert answer.status_code == 302
     assert "code" in parse_qs(urlsplit(answer["Location"]).query)
+
+
+def test_the_official_mcp_client_connects_with_its_metadata_document(live_server, ann, documents):
+    """The MCP SDK sees client_id_metadata_document_supported and sends its document's URL, not a registration."""
+    from mcp.client.auth import OAuthClientProvider
+    from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
+
+    from tests.gateway.mcp.mcp_client import run_client
+    from tests.gateway.mcp.test_oauth import CALLBACK as SDK_CALLBACK
+    from tests.gateway.mcp.test_oauth import MemoryStorage
+
+    url = documents.url + "/mcp-client.json"
+    documents.serve("/mcp-client.json", document(url, client_name="SDK client", redirect_uris=[SDK_CALLBACK]))
+    mcp_url = f"{live_server.url}/plugins/todo/mcp"
+    browser, seen, storage = Browser(live_server.url), {}, MemoryStorage()
+
+    async def redirect_handler(authorization_url: str):
+        seen["redirect"] = approve(browser, authorization_url, username="ann", password="ann-password-1")
+
+    async def callback_handler():
+        redirect = seen["redirect"]
+        return AuthorizationCodeResult(code=redirect["code"], state=redirect["state"], iss=redirect.get("iss"))
+
+    metadata = OAuthClientMetadata(
+        client_name="SDK client", redirect_uris=[SDK_CALLBACK], token_endpoint_auth_method="none"
+    )
+    auth = OAuthClientProvider(mcp_url, metadata, storage, redirect_handler, callback_handler, client_metadata_url=url)
+
+    async def add(client):
+        return await client.call_tool("addTodo", {"username": "ignored", "todo": "via the SDK and CIMD"})
+
+    assert run_client(mcp_url, add, auth=auth).is_error is False
+    assert storage.client_info.client_id == url
+    client = OAuthClient.objects.get()
+    assert (client.metadata_url, client.registration_source, client.name) == (url, "cimd", "SDK client")
+    assert Todo.objects.get(user=ann).text == "via the SDK and CIMD"
