@@ -178,3 +178,16 @@ def test_the_admin_revokes_a_clients_access_for_everyone(users, public_client, a
     )
     assert "Revoked the access of 1 client(s)" in response.content.decode()
     assert [todos(token).status_code for token in tokens] == [401, 401]
+
+
+def test_host_mode_has_the_account_page_on_the_plugins_own_host(users, public_client):
+    ann, _bob = users
+    connect(ann, public_client)
+    browser = Client(HTTP_HOST="todo.localhost")
+    assert browser.get("/account/")["Location"].startswith("/accounts/login/?next=/account/")
+    browser.force_login(ann)
+    verifier, challenge = pkce_pair()
+    consent = browser.get(authorize_path("/", public_client.client_id, challenge))
+    assert 'href="/account/"' in consent.content.decode()
+    page = browser.get("/account/").content.decode()
+    assert "Helper" in page and "Sign out" not in page  # the gateway's sign-out lives on its own host
