@@ -167,6 +167,9 @@ class OAuthClient(AbstractApplication):
             super().clean()
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if self.client_id and not self.metadata_url and self.client_id.lower().startswith(("https://", "http://")):
+            # The authorize, token and revoke views read a URL client_id as a metadata document's.
+            errors.setdefault("client_id", []).append("A URL as client_id is kept for client metadata documents.")
         if self.pkce_exempt and not self.may_be_pkce_exempt:
             errors.setdefault("pkce_exempt", []).append(
                 "Only a confidential client registered by an operator may be exempt from PKCE."

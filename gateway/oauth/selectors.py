@@ -25,7 +25,7 @@ def connected_app_list(*, user, plugin: Plugin | None = None) -> list[ConnectedA
     tokens = (
         get_access_token_model()
         .objects.filter(user=user, application__isnull=False)
-        .filter(Q(expires__gt=timezone.now()) | Q(refresh_token__revoked__isnull=True))
+        .filter(Q(expires__gt=timezone.now()) | Q(refresh_token__isnull=False, refresh_token__revoked__isnull=True))
         .select_related("application__plugin")
         .order_by("-created")
     )

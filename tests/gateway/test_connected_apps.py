@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from gateway.models import Plugin
@@ -191,3 +192,12 @@ def test_host_mode_has_the_account_page_on_the_plugins_own_host(users, public_cl
     assert 'href="/account/"' in consent.content.decode()
     page = browser.get("/account/").content.decode()
     assert "Helper" in page and "Sign out" not in page  # the gateway's sign-out lives on its own host
+
+
+def test_an_app_whose_tokens_all_ended_is_no_longer_listed(users, public_client):
+    ann, _bob = users
+    connect(ann, public_client)
+    get_refresh_token_model().objects.update(revoked=timezone.now())
+    get_access_token_model().objects.update(expires=timezone.now())
+    _browser, page = account_page(ann)
+    assert "Helper" not in page.content.decode()

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gateway.models import OAuthClient, Plugin
@@ -285,3 +286,15 @@ def test_the_official_mcp_client_connects_with_its_metadata_document(live_server
     client = OAuthClient.objects.get()
     assert (client.metadata_url, client.registration_source, client.name) == (url, "cimd", "SDK client")
     assert Todo.objects.get(user=ann).text == "via the SDK and CIMD"
+
+
+def test_an_operator_cannot_give_a_client_a_url_as_client_id(ann):
+    client = OAuthClient(
+        plugin=Plugin.objects.get(slug="todo"),
+        client_id="https://app.example/c.json",
+        client_type="public",
+        authorization_grant_type="authorization-code",
+        redirect_uris=CALLBACK,
+    )
+    with pytest.raises(ValidationError, match="kept for client metadata documents"):
+        client.full_clean()
