@@ -13,16 +13,18 @@ a time; its settings (CIMD_FETCH_TIMEOUT_SECONDS, CIMD_MAX_DOCUMENT_SIZE, the ca
 failure backoff) are the ones read here, its own CIMD_ENABLED stays off.
 """
 
+import contextlib
 import hashlib
+import http.client
 import json
 import re
 import socket
 import ssl
+import threading
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import urllib3
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -84,53 +86,61 @@ def max_age(cache_control: str) -> int:
     return max(floor, min(int(match.group(1)) if match else ceiling, ceiling))
 
 
+def cut_off(connection: ssl.SSLSocket) -> None:
+    """Shut a connection down under a read blocked in another thread (its TLS state left to that thread)."""
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(connection, socket.SHUT_RDWR)
+
+
 class MetadataFetcher:
     """Fetch a metadata document: https only, to a checked address, no redirects, bounded in size and time.
 
     The host is resolved once and every address checked; the connection goes to that same
-    address (certificate and Host header for the name), so DNS cannot rebind it to another.
+    address (certificate and Host header for the name), so DNS cannot rebind it to another. A
+    socket timeout bounds each read, not the answer (a server can drip its status line, headers
+    or body a byte at a time), so the connection is cut at the deadline.
     """
 
     def fetch(self, url: str) -> tuple[object, int]:
         """Return the parsed JSON document and how many seconds to keep it; raise CIMDError."""
         parts = urlsplit(url)
         port = parts.port or 443
-        deadline = time.monotonic() + oauth2_settings.CIMD_FETCH_TIMEOUT_SECONDS
+        seconds = oauth2_settings.CIMD_FETCH_TIMEOUT_SECONDS
+        deadline = time.monotonic() + seconds
         failure = "no address to connect to"
         for address in self.addresses(parts.hostname, port):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            pool = urllib3.HTTPSConnectionPool(
-                host=address,
-                port=port,
-                timeout=urllib3.Timeout(connect=remaining, read=remaining, total=remaining),
-                retries=False,
-                maxsize=1,
-                ssl_context=ssl.create_default_context(),
-                server_hostname=parts.hostname,
-            )
             try:
-                response = pool.urlopen(
-                    "GET",
-                    parts.path + (f"?{parts.query}" if parts.query else ""),
-                    headers={"Host": parts.netloc, "Accept": "application/json"},
-                    redirect=False,
-                    preload_content=False,
-                )
-                try:
-                    return self.document(response, deadline)
-                finally:
-                    response.release_conn()
-            except urllib3.exceptions.TimeoutError:
-                failure = f"no answer within {oauth2_settings.CIMD_FETCH_TIMEOUT_SECONDS} seconds"
-            except urllib3.exceptions.SSLError:
+                return self.fetch_from(address, port, parts, deadline)
+            except ssl.SSLCertVerificationError:
                 failure = "its TLS certificate is not valid for the host"
-            except (urllib3.exceptions.HTTPError, OSError) as error:
-                failure = type(error).__name__
-            finally:
-                pool.close()
+            except (OSError, http.client.HTTPException) as error:
+                late = time.monotonic() >= deadline or isinstance(error, TimeoutError)
+                failure = f"no answer within {seconds} seconds" if late else type(error).__name__
+            if time.monotonic() >= deadline:
+                break
         raise CIMDError(f"The client's metadata document could not be fetched ({failure}).")
+
+    def fetch_from(self, address: str, port: int, parts, deadline: float) -> tuple[object, int]:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        # The URL passed metadata_url_problem: printable ASCII without spaces, so no header injection.
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
+        )
+        raw = socket.create_connection((address, port), timeout=max(deadline - time.monotonic(), 0.01))
+        connection = ssl.create_default_context().wrap_socket(
+            raw, server_hostname=parts.hostname, do_handshake_on_connect=False
+        )
+        watchdog = threading.Timer(max(deadline - time.monotonic(), 0), cut_off, (connection,))
+        watchdog.start()
+        try:
+            connection.do_handshake()
+            connection.sendall(request.encode("ascii"))
+            response = http.client.HTTPResponse(connection, method="GET")
+            response.begin()
+            return self.document(response, deadline)
+        finally:
+            watchdog.cancel()
+            connection.close()
 
     @staticmethod
     def addresses(host: str, port: int) -> list[str]:
@@ -147,6 +157,16 @@ class MetadataFetcher:
 
     @staticmethod
     def document(response, deadline: float) -> tuple[object, int]:
+        limit = oauth2_settings.CIMD_MAX_DOCUMENT_SIZE
+        body = b""
+        while chunk := response.read1(READ_CHUNK):
+            body += chunk
+            if len(body) > limit:
+                raise CIMDError(f"The client's metadata document is larger than {limit} bytes.")
+        # Cut off by the watchdog: the status line, headers or body that arrived are not the whole answer.
+        if time.monotonic() >= deadline:
+            seconds = oauth2_settings.CIMD_FETCH_TIMEOUT_SECONDS
+            raise CIMDError(f"The client's metadata document did not arrive within {seconds} seconds.")
         if 300 <= response.status < 400:
             status = response.status
             raise CIMDError(f"The client's metadata document answered a redirect ({status}); none is followed.")
@@ -156,16 +176,6 @@ class MetadataFetcher:
         json_suffixed = media_type.startswith("application/") and media_type.endswith("+json")
         if media_type != "application/json" and not json_suffixed:
             raise CIMDError("The client's metadata document is not served as application/json.")
-        limit = oauth2_settings.CIMD_MAX_DOCUMENT_SIZE
-        body = b""
-        # One socket read at a time with the clock checked in between: a body dripped a byte at a
-        # time would otherwise hold the worker for a timeout per byte.
-        while chunk := response.read1(READ_CHUNK):
-            body += chunk
-            if len(body) > limit:
-                raise CIMDError(f"The client's metadata document is larger than {limit} bytes.")
-            if time.monotonic() > deadline:
-                raise CIMDError("The client's metadata document took too long to arrive.")
         try:
             return json.loads(body), max_age(response.headers.get("Cache-Control", ""))
         except (ValueError, RecursionError) as error:

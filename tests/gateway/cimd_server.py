@@ -94,17 +94,20 @@ class DocumentServer:
         self.routes[path] = answer
         return self.url + path
 
-    def drip(self, path: str, body: bytes, *, every: float):
-        """Answer GET path with headers at once, then the body one byte at a time."""
+    def drip(self, path: str, body: bytes, *, every: float, headers_too: bool = False):
+        """Answer GET path one byte at a time: the body, or the whole answer from its status line."""
 
         def answer(handler):
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", str(len(body)))
-            handler.end_headers()
-            for byte in body:
-                handler.wfile.write(bytes([byte]))
-                handler.wfile.flush()
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            head += f"Content-Length: {len(body)}\r\n\r\n".encode()
+            if not headers_too:
+                handler.wfile.write(head)
+            for byte in (head + body) if headers_too else body:
+                try:
+                    handler.wfile.write(bytes([byte]))
+                    handler.wfile.flush()
+                except OSError:  # the gateway hung up, as it should
+                    return
                 time.sleep(every)
 
         self.routes[path] = answer

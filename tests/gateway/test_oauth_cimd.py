@@ -140,12 +140,14 @@ def test_a_slow_document_is_refused_within_the_timeout(signed_in, documents, set
     assert timezone.now() - started < timedelta(seconds=3)
 
 
-def test_a_document_dripped_byte_by_byte_is_cut_off(signed_in, documents, settings):
+@pytest.mark.parametrize("headers_too", [False, True], ids=["body", "status-and-headers"])
+def test_a_document_dripped_byte_by_byte_is_cut_off(signed_in, documents, settings, headers_too):
     settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "CIMD_FETCH_TIMEOUT_SECONDS": 1}
     url = documents.url + "/drip.json"
-    documents.drip("/drip.json", b'{"client_id": "' + url.encode() + b'"' + b" " * 200 + b"}", every=0.05)
+    body = b'{"client_id": "' + url.encode() + b'"' + b" " * 200 + b"}"
+    documents.drip("/drip.json", body, every=0.05, headers_too=headers_too)
     started = timezone.now()
-    refused(consent(signed_in, url), "took too long")
+    refused(consent(signed_in, url), "within 1 seconds")
     assert timezone.now() - started < timedelta(seconds=3)
 
 
