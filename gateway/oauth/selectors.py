@@ -19,6 +19,13 @@ class ConnectedApp:
     # When it last got a token (its sign-in, or its latest refresh: the platform refreshes while in use).
     last_active: datetime
 
+    @property
+    def access(self) -> list[str]:
+        """Return what its scopes let it do, as the consent page said it (a scope no longer offered: its name)."""
+        config = self.client.plugin.config
+        offered = config.scopes if config is not None else {}
+        return [offered.get(scope, scope) for scope in self.scopes]
+
 
 def connected_app_list(*, user, plugin: Plugin | None = None) -> list[ConnectedApp]:
     """Return the clients holding a live access or refresh token of the user (of one plugin), latest first."""

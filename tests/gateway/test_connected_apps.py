@@ -78,7 +78,12 @@ def test_the_account_page_lists_the_apps_a_user_approved(users, public_client):
     html = page.content.decode()
     assert page.status_code == 200
     row = re.search(r'<section class="card" id="connected-apps">.*?</section>', html, re.S).group(0)
-    assert "TODO List" in row and "Helper" in row and "<code>app.example</code>" in row and "todos" in row
+    assert (
+        "TODO List" in row
+        and "Helper" in row
+        and "<code>app.example</code>" in row
+        and 'Read, add and delete your TODOs <span class="muted">(todos)</span>' in row
+    )
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", row)
     # Bob approved nothing: his page lists nothing of Ann's.
     _browser, page = account_page(bob)
