@@ -1,14 +1,13 @@
-"""End users' pages: sign in, sign up, and personal API keys (user_http mode)."""
+"""End users' pages: sign in, sign up, personal API keys (user_http mode) and connected apps (oauth mode)."""
 
 import math
 from functools import wraps
 
 from django import forms
 from django.conf import settings
-from django.contrib import auth
-from django.contrib.auth.decorators import login_required
+from django.contrib import auth, messages
 from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -16,6 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from .models import AuthMode, Plugin, UserKey
+from .oauth.selectors import connected_app_list
+from .oauth.services import connected_app_revoke
 from .registry import plugin_configs
 from .selectors import user_key_list
 from .services import user_key_create, user_key_revoke
@@ -86,6 +87,18 @@ def _here(request, name: str) -> str:
     return reverse(f"{plugin.slug}:{name}" if plugin is not None else name)
 
 
+def sign_in_required(view):
+    """Send a signed-out visitor to the sign-in page of the host they are on (a plugin's, or the gateway's)."""
+
+    @wraps(view)
+    def signed_in(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), _here(request, "login"))
+        return view(request, *args, **kwargs)
+
+    return signed_in
+
+
 class PluginChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
@@ -110,26 +123,50 @@ class UserKeyForm(forms.ModelForm):
         labels = {"name": "Name (to recognise it later)"}
         error_messages = {"name": {"required": "Give the key a name."}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plugin: Plugin | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # A row whose app was uninstalled stays in the table; it serves nothing, so it takes no keys.
         installed = [config.slug for config in plugin_configs()]
-        self.fields["plugin"].queryset = self.fields["plugin"].queryset.filter(slug__in=installed)
+        queryset = self.fields["plugin"].queryset.filter(slug__in=installed)
+        # On a plugin's own pages, only that plugin.
+        self.fields["plugin"].queryset = queryset if plugin is None else queryset.filter(pk=plugin.pk)
 
 
-@login_required
+@sign_in_required
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """List the user's personal API keys; create one (shown once) or revoke one."""
-    creating = request.method == "POST" and "revoke" not in request.POST
-    form = UserKeyForm(request.POST if creating else None)
+    """List the user's personal API keys and connected apps; create a key (shown once), revoke a key or an app.
+
+    On a plugin's pages (its base + account/) the lists hold that plugin's keys and apps only.
+    """
+    plugin = getattr(request, "plugin", None)
+    action = next((name for name in ("revoke", "disconnect") if name in request.POST), "create")
+    creating = request.method == "POST" and action == "create"
+    form = UserKeyForm(request.POST if creating else None, plugin=plugin)
     new_key, error = None, None
-    if request.method == "POST" and not creating:
+    if request.method == "POST" and action == "revoke":
         if user_key_revoke(user=request.user, key_id=request.POST["revoke"]):
-            return redirect("account")
+            return redirect(_here(request, "account"))
         error = "There is no such key among yours; nothing was revoked."
+    elif request.method == "POST" and action == "disconnect":
+        if connected_app_revoke(user=request.user, client_id=request.POST["disconnect"]):
+            messages.success(request, "Access revoked: that app can no longer act for you.")
+            return redirect(_here(request, "account"))
+        error = "There is no such app among those you connected; nothing was revoked."
     elif creating and form.is_valid():
         new_key = user_key_create(user=request.user, **form.cleaned_data)
-        form = UserKeyForm()  # the next key starts blank
-    context = {"form": form, "keys": user_key_list(user=request.user), "new_key": new_key, "error": error}
+        form = UserKeyForm(plugin=plugin)  # the next key starts blank
+    keys = [key for key in user_key_list(user=request.user) if plugin is None or key.plugin_id == plugin.pk]
+    apps = connected_app_list(user=request.user, plugin=plugin)
+    context = {
+        "form": form,
+        "keys": keys,
+        "apps": apps,
+        "new_key": new_key,
+        "error": error,
+        "plugin": plugin,
+        # A plugin's page shows what its mode uses (and anything left from an earlier mode).
+        "show_keys": plugin is None or plugin.auth_mode == AuthMode.USER_HTTP or bool(keys),
+        "show_apps": plugin is None or plugin.auth_mode == AuthMode.OAUTH or bool(apps),
+    }
     return render(request, "accounts/account.html", context, status=400 if error or form.errors else 200)

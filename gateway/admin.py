@@ -8,6 +8,7 @@ from oauth2_provider import admin as oauth_admin
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_id_token_model, get_refresh_token_model
 
 from .models import AuthMode, OAuthClient, Plugin, UserKey
+from .oauth.services import oauth_client_access_revoke
 from .services import plugin_rotate_service_key
 
 admin.site.site_header = "Plugin gateway"
@@ -28,7 +29,16 @@ class OAuthClientInline(admin.TabularInline):
 
     model = OAuthClient
     auth_mode = AuthMode.OAUTH
-    fields = ["name", "client_id", "client_type", "redirect_uris", "registration_source", "pkce_exempt", "created"]
+    fields = [
+        "name",
+        "client_id",
+        "domain",
+        "client_type",
+        "redirect_uris",
+        "registration_source",
+        "pkce_exempt",
+        "created",
+    ]
     readonly_fields = fields
     show_change_link = True
     view_on_site = False  # DOT's get_absolute_url names a page the gateway does not mount
@@ -51,11 +61,26 @@ class UserKeyInline(admin.TabularInline):
 
 
 class OAuthClientAdmin(oauth_admin.ApplicationAdmin):
-    """DOT's application admin, with the plugin the client belongs to. Copy the secret before saving."""
+    """DOT's application admin, with the plugin the client belongs to. Copy the secret before saving.
 
-    list_display = ["name", "plugin", "client_id", "client_type", "registration_source", "pkce_exempt", "created"]
+    Clients that came by a metadata document (CIMD) are listed with the domain that published it.
+    Deleting a client deletes its tokens; a CIMD client comes back on its next authorization, so to
+    end its access now and make every user approve it again, use the revoke action.
+    """
+
+    list_display = ["name", "plugin", "domain", "client_type", "registration_source", "pkce_exempt", "created"]
     list_filter = ["plugin", "client_type", "registration_source", "pkce_exempt"]
+    search_fields = ["name", "client_id", "metadata_url", "redirect_uris"]
+    readonly_fields = [*oauth_admin.ApplicationAdmin.readonly_fields, "metadata_url"]
+    actions = ["revoke_access"]
     view_on_site = False  # as on the inline: no such page
+
+    @admin.action(description="Revoke every token of the selected clients (users must approve them again)")
+    def revoke_access(self, request, queryset):
+        for client in queryset:
+            revoked = oauth_client_access_revoke(client_pk=client.pk)
+            self.log_change(request, client, f"Revoked {revoked} tokens.")
+        self.message_user(request, f"Revoked the access of {len(queryset)} client(s); their tokens no longer work.")
 
 
 class HashedTokenAdminMixin:

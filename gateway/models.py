@@ -151,9 +151,27 @@ class OAuthClient(AbstractApplication):
         ),
     )
 
+    # For a client that identifies itself by a Client ID Metadata Document: the https URL it sends as
+    # its client_id. One plugin is one authorization server, so the same URL used with two plugins
+    # is two clients; each keeps an opaque client_id of its own (gateway.oauth.cimd).
+    metadata_url = models.URLField(
+        "Client ID metadata document",
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The URL this client sends as its client_id; its details are fetched from there.",
+    )
+
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
         verbose_name = "OAuth client"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plugin", "metadata_url"],
+                condition=~models.Q(metadata_url=""),
+                name="gateway_oauthclient_unique_metadata_url",
+            )
+        ]
 
     def clean(self):
         errors = {}
@@ -161,12 +179,24 @@ class OAuthClient(AbstractApplication):
             super().clean()
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if self.client_id and not self.metadata_url and self.client_id.lower().startswith(("https://", "http://")):
+            # The authorize, token and revoke views read a URL client_id as a metadata document's.
+            errors.setdefault("client_id", []).append("A URL as client_id is kept for client metadata documents.")
         if self.pkce_exempt and not self.may_be_pkce_exempt:
             errors.setdefault("pkce_exempt", []).append(
                 "Only a confidential client registered by an operator may be exempt from PKCE."
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def domain(self) -> str:
+        """Return the domain that vouches for this client: its metadata document's, else its first callback's."""
+        uris = [self.metadata_url] if self.metadata_url else self.redirect_uris.split()[:1]
+        try:
+            return (urlsplit(uris[0]).hostname or "") if uris else ""
+        except ValueError:
+            return ""
 
     @property
     def may_be_pkce_exempt(self) -> bool:

@@ -18,6 +18,8 @@ handler500 = "gateway.errors.server_error"
 account_patterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    # Personal keys and connected apps (the consent page links here: "revoke its access at any time").
+    path("account/", accounts.account, name="account"),
 ]
 
 
@@ -60,7 +62,6 @@ urlpatterns = [
     path(settings.GATEWAY_ADMIN_PATH, admin.site.urls),
     *account_patterns,
     path("accounts/logout/", LogoutView.as_view(next_page="home"), name="logout"),
-    path("account/", accounts.account, name="account"),
     # Path mode's discovery documents, where RFC 9728/8414 clients look for a path-suffixed identifier.
     path(
         ".well-known/oauth-protected-resource/plugins/<slug:slug>/mcp",

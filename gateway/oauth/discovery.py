@@ -63,7 +63,8 @@ def authorization_server_metadata(request, slug=None):
             "authorization_response_iss_parameter_supported": True,
             "token_endpoint_auth_methods_supported": AUTH_METHODS,
             "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
-            "client_id_metadata_document_supported": False,
+            # An https client_id URL is fetched and checked (gateway.oauth.cimd); DCR stays for older clients.
+            "client_id_metadata_document_supported": True,
             "service_documentation": plugin_url(request, plugin, "legal"),
         }
     )

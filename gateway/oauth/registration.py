@@ -113,46 +113,58 @@ def reserved_name_error(name: str, plugin, redirect_uris: list[str]) -> str | No
     return None
 
 
-def client_metadata(data, plugin) -> tuple[dict | None, JsonResponse | None]:
-    """Return the checked registration metadata (redirect_uris, name, auth_method), or the 400 answer."""
+class InvalidClientMetadata(ValueError):
+    """Client metadata (a registration, or a client ID metadata document) that the gateway refuses."""
+
+    def __init__(self, description: str, error: str = "invalid_client_metadata"):
+        super().__init__(description)
+        self.description, self.error = description, error
+
+
+def client_metadata(data, plugin, *, default_auth_method: str = "client_secret_basic") -> dict:
+    """Return the checked client metadata (redirect_uris, name, auth_method); raise InvalidClientMetadata.
+
+    Both self-registration (RFC 7591) and client ID metadata documents are held to these rules: the
+    consent page shows the name, and DOT stores the redirect URIs space-separated.
+    """
     if not isinstance(data, dict):
-        return None, metadata_error("The body must be a JSON object.")
+        raise InvalidClientMetadata("The body must be a JSON object.")
     redirect_uris = data.get("redirect_uris")
     if not isinstance(redirect_uris, list) or not redirect_uris:
-        return None, metadata_error("redirect_uris: give at least one redirect URI.", "invalid_redirect_uri")
+        raise InvalidClientMetadata("redirect_uris: give at least one redirect URI.", "invalid_redirect_uri")
     if len(redirect_uris) > MAX_REDIRECT_URIS:
-        return None, metadata_error(f"redirect_uris: at most {MAX_REDIRECT_URIS}.", "invalid_redirect_uri")
+        raise InvalidClientMetadata(f"redirect_uris: at most {MAX_REDIRECT_URIS}.", "invalid_redirect_uri")
     for uri in redirect_uris:
         if (problem := redirect_uri_error(uri)) is not None:
-            return None, metadata_error(f"redirect_uris: {problem}", "invalid_redirect_uri")
+            raise InvalidClientMetadata(f"redirect_uris: {problem}", "invalid_redirect_uri")
     grant_types = data.get("grant_types", ["authorization_code"])
     if not isinstance(grant_types, list) or not all(isinstance(g, str) and g in GRANT_TYPES for g in grant_types):
-        return None, metadata_error("grant_types: a list of authorization_code and refresh_token.")
+        raise InvalidClientMetadata("grant_types: a list of authorization_code and refresh_token.")
     response_types = data.get("response_types", ["code"])
     if not isinstance(response_types, list) or not all(r == "code" for r in response_types):
-        return None, metadata_error('response_types: only ["code"] is supported.')
-    auth_method = data.get("token_endpoint_auth_method", "client_secret_basic")
+        raise InvalidClientMetadata('response_types: only ["code"] is supported.')
+    auth_method = data.get("token_endpoint_auth_method", default_auth_method)
     if not isinstance(auth_method, str) or auth_method not in AUTH_METHODS:
-        return None, metadata_error(f"token_endpoint_auth_method: use one of {', '.join(AUTH_METHODS)}.")
+        raise InvalidClientMetadata(f"token_endpoint_auth_method: use one of {', '.join(AUTH_METHODS)}.")
     name = data.get("client_name", "")
     if not isinstance(name, str) or len(name) > MAX_CLIENT_NAME_LENGTH:
-        return None, metadata_error(f"client_name: a string of at most {MAX_CLIENT_NAME_LENGTH} characters.")
+        raise InvalidClientMetadata(f"client_name: a string of at most {MAX_CLIENT_NAME_LENGTH} characters.")
     # A blank name would read "Allow  to use ..." on the consent page.
     name = name.strip() or "MCP client"
     if len(lookalike_scripts_of(name)) > 1:
-        return None, metadata_error(
+        raise InvalidClientMetadata(
             "client_name: do not mix Latin, Cyrillic and Greek letters (mixed alphabets imitate other names)."
         )
     # Control and format characters (NUL, bidirectional overrides) would reach the database or
     # reorder the name the consent page shows.
     if any(unicodedata.category(char).startswith("C") for char in name):
-        return None, metadata_error("client_name: control or formatting characters are not allowed.")
+        raise InvalidClientMetadata("client_name: control or formatting characters are not allowed.")
     if (problem := reserved_name_error(name, plugin, redirect_uris)) is not None:
-        return None, metadata_error(problem)
+        raise InvalidClientMetadata(problem)
     if "scope" in data and not isinstance(data["scope"], str):
-        return None, metadata_error("scope: a space-separated string.")
+        raise InvalidClientMetadata("scope: a space-separated string.")
     uris = list(dict.fromkeys(redirect_uris))
-    return {"redirect_uris": uris, "name": name, "auth_method": auth_method}, None
+    return {"redirect_uris": uris, "name": name, "auth_method": auth_method}
 
 
 def registration_counters(request, plugin) -> tuple[list[tuple[int, str]], int]:
@@ -178,9 +190,10 @@ def register(request):
         data = json.loads(request.body)
     except (ValueError, RecursionError):
         data = None
-    metadata, problem = client_metadata(data, plugin)
-    if problem is not None:
-        return problem
+    try:
+        metadata = client_metadata(data, plugin)
+    except InvalidClientMetadata as refused:
+        return metadata_error(refused.description, refused.error)
     Client = get_application_model()
     client = Client(
         plugin=plugin,

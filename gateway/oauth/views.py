@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as dot_views
+from oauth2_provider.cimd import CIMDError
 from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import _add_iss_to_redirect
 
 from ..ops.metrics import TokenMetricsMixin
-from ..throttling import OAuthThrottleMixin
+from ..throttling import OAuthThrottleMixin, client_address
+from .cimd import cimd_client_for, cimd_client_resolve, names_a_document
 from .resources import plugin_issuer, resource_belongs_to_plugin
 
 # What the token endpoint serves (and each plugin's RFC 8414 document advertises).
@@ -61,10 +63,49 @@ class PluginResourceMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class AuthorizationView(PluginResourceMixin, dot_views.AuthorizationView):
+class MetadataDocumentClientMixin:
+    """Take a client_id that is a metadata document's URL (CIMD): DOT reads the plugin's client_id for it.
+
+    The token and revoke endpoints only look the URL up; the authorize view also fetches the
+    document (first sight, or past its cache age) once the user has signed in, and answers a
+    refused one with the reason on the page: the client's redirect URI is not trusted yet.
+    """
+
+    fetches_documents = False
+
+    def dispatch(self, request, *args, **kwargs):
+        params = request.POST if request.method == "POST" else request.GET
+        url = params.get("client_id", "")
+        if not names_a_document(url) or (self.fetches_documents and not request.user.is_authenticated):
+            return super().dispatch(request, *args, **kwargs)
+        if self.fetches_documents:
+            try:
+                client = cimd_client_resolve(plugin=request.plugin, url=url, address=client_address(request))
+            except CIMDError as refused:
+                return self.metadata_document_refused(str(refused))
+        else:
+            client = cimd_client_for(plugin=request.plugin, url=url)
+        if client is not None:
+            params = params.copy()
+            params["client_id"] = client.client_id
+            if request.method == "POST":
+                request.POST = params
+            else:
+                # DOT hands oauthlib the query string, not request.GET.
+                request.GET, request.META["QUERY_STRING"] = params, params.urlencode()
+        return super().dispatch(request, *args, **kwargs)
+
+    def metadata_document_refused(self, description: str):
+        # Only the authorize view fetches, and it answers on its page (consent.html's error branch).
+        context = {"error": {"error": "invalid_client", "description": description}}
+        return self.render_to_response(context, status=400)
+
+
+class AuthorizationView(PluginResourceMixin, MetadataDocumentClientMixin, dot_views.AuthorizationView):
     """Sign in (on this plugin's host), then approve or deny on the consent page."""
 
     template_name = "oauth/consent.html"
+    fetches_documents = True
 
     def get(self, request, *args, **kwargs):
         # DOT lets the client's approval_prompt=auto skip the consent page for a user who approved
@@ -94,7 +135,14 @@ class AuthorizationView(PluginResourceMixin, dot_views.AuthorizationView):
 
 # Machine-to-machine endpoints (client-authenticated, no cookies): CSRF does not apply, as in DOT.
 @method_decorator(csrf_exempt, name="dispatch")
-class TokenView(TokenMetricsMixin, OAuthThrottleMixin, JSONBodyMixin, PluginResourceMixin, dot_views.TokenView):
+class TokenView(
+    TokenMetricsMixin,
+    OAuthThrottleMixin,
+    JSONBodyMixin,
+    PluginResourceMixin,
+    MetadataDocumentClientMixin,
+    dot_views.TokenView,
+):
     def post(self, request, *args, **kwargs):
         # Refused here, before DOT: its device-code branch reads a missing `device_code` (a 500).
         grant_type = request.POST.get("grant_type")
@@ -105,5 +153,5 @@ class TokenView(TokenMetricsMixin, OAuthThrottleMixin, JSONBodyMixin, PluginReso
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class RevokeTokenView(OAuthThrottleMixin, JSONBodyMixin, dot_views.RevokeTokenView):
+class RevokeTokenView(OAuthThrottleMixin, JSONBodyMixin, MetadataDocumentClientMixin, dot_views.RevokeTokenView):
     pass

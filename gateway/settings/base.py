@@ -322,6 +322,10 @@ OAUTH2_PROVIDER = {
     # A token bound (RFC 8707) to <plugin base>/mcp is good for that plugin's API too, and nowhere else.
     "RESOURCE_SERVER_TOKEN_RESOURCE_VALIDATOR": "gateway.oauth.resources.audience_allows",
 }
+# Client ID metadata documents (gateway.oauth.cimd) fetched per client address and hour.
+GATEWAY_CIMD_FETCHES_PER_HOUR = int(os.environ.get("GATEWAY_CIMD_FETCHES_PER_HOUR", "60"))
+# Tests only, never from the environment: let the metadata-document fetcher reach 127.0.0.1 / ::1.
+GATEWAY_CIMD_ALLOW_LOOPBACK = False
 # Anonymous dynamic client registrations (MCP clients) allowed per address, plugin and hour.
 GATEWAY_DCR_PER_HOUR = int(os.environ.get("GATEWAY_DCR_PER_HOUR", "20"))
 # Abuse limits, counted in the shared cache per client address (behind the trusted proxy: the

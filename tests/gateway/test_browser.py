@@ -213,7 +213,7 @@ def test_the_account_page_makes_a_key_in_the_browser(live_server, browser, djang
     django_user_model.objects.create_user("walker", password="Quiet-River-42")
     Plugin.objects.filter(slug__in=["todo", "sportstats"]).update(auth_mode="user_http")
     sign_in(browser, f"{live_server.url}/accounts/login/?next=/account/", "walker", "Quiet-River-42")
-    wait_for_heading(browser, "Your API keys")
+    wait_for_heading(browser, "Your account")
     picker = Select(browser.find_element(By.ID, "id_plugin"))
     names = [Plugin.objects.get(slug=slug).display_name for slug in ("sportstats", "todo")]
     assert [option.text for option in picker.options] == names
