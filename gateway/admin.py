@@ -253,3 +253,13 @@ class PluginAdmin(admin.ModelAdmin):
             self.log_change(request, plugin, "Rotated the service key.")
         context = {**self.admin_site.each_context(request), "keys": keys, "opts": self.model._meta}
         return TemplateResponse(request, "admin/gateway/plugin/service_keys.html", context)
+
+
+class PluginSettingsAdmin(admin.ModelAdmin):
+    """Admin of a plugin's settings row (gateway.models.PluginSettings): one row, never deleted."""
+
+    def has_add_permission(self, request):
+        return not self.model.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

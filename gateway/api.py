@@ -33,6 +33,11 @@ _EXPORTS = {
     "AuthMode": "gateway.models",
     # Tell the gateway a plugin's answers changed (cached specs and rows are read afresh).
     "plugin_changed": "gateway.services",
+    # A plugin's operator settings: one row (Model.objects.load()), its admin, and the deployment's
+    # settings (Django setting, else environment, else default) for what the row leaves blank.
+    "PluginSettings": "gateway.models",
+    "PluginSettingsAdmin": "gateway.admin",
+    "deployment_setting": "gateway.conf",
 }
 
 __all__ = sorted(_EXPORTS)

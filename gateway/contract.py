@@ -5,6 +5,7 @@ the global REST_FRAMEWORK defaults, so a plugin view that subclasses them cannot
 the system check gateway.E005 refuses a plugin view that does not.
 """
 
+from django.conf import settings
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -13,9 +14,31 @@ from rest_framework.views import APIView
 from .auth import PluginAccess, PluginAuthentication
 from .calls import api_operation
 from .errors import error_response, exception_handler
-from .ops.limits import response_too_large
 from .throttling import PluginRateThrottle
 from .upstream import UpstreamFailureLogMixin
+
+# The answer cap: plugin answers stay within the size the AI platforms accept (GATEWAY_MAX_RESPONSE_CHARS).
+# A longer answer is replaced by a 502 `response_too_large` error rather than cut: a truncated list
+# would look complete to a model, and a cut JSON document would not parse. 502 because the gateway
+# got an answer from the plugin it cannot pass on (as from a bad upstream); a 500 would mean a bug,
+# and 413 is about request bodies. Plugins keep answers small by paging or filtering. It holds for
+# plugin answers only, whichever way they are called (HTTP or an MCP tool call); the gateway's own
+# documents are not capped.
+
+
+def response_too_large(response) -> str | None:
+    """Return why an answer is over GATEWAY_MAX_RESPONSE_CHARS, or None when it fits."""
+    limit = settings.GATEWAY_MAX_RESPONSE_CHARS
+    # Bytes >= characters in UTF-8, so decoding is needed only for a long body.
+    if len(response.content) <= limit:
+        return None
+    length = len(response.content.decode(response.charset or "utf-8", errors="replace"))
+    if length <= limit:
+        return None
+    return (
+        f"The answer has {length:,} characters, over the {limit:,} an AI platform accepts; "
+        "ask for less (narrower filters or fewer results)."
+    )
 
 
 class PluginViewMixin(UpstreamFailureLogMixin):

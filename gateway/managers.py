@@ -1,4 +1,4 @@
-"""The plugin rows every request needs, from the shared cache when there is one, and their eviction.
+"""The rows requests read (plugins, plugins' settings), from the shared cache when there is one, and their eviction.
 
 The rule: cache only when every worker reads the same cache (Redis, `REDIS_URL`), where saving
 or deleting a row evicts it for all workers at once. With the per-process memory cache of a local
@@ -30,26 +30,55 @@ def cache_seconds() -> int:
     return settings.GATEWAY_PLUGIN_CACHE_SECONDS
 
 
+@cache
+def columns_version(model) -> str:
+    """Return a fingerprint of a model's columns: code with another column set ignores old entries."""
+    names = ",".join(field.attname for field in model._meta.concrete_fields)
+    return hashlib.sha256(names.encode()).hexdigest()[:8]
+
+
+def row_values(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def row_from_values(model, values: dict):
+    return model.from_db(DEFAULT_DB_ALIAS, list(values), list(values.values()))
+
+
+def evict(keys: list[str]) -> None:
+    """Forget cache entries now and again after commit (a worker may re-read the old row before it)."""
+    django_cache.delete_many(keys)
+    transaction.on_commit(lambda: django_cache.delete_many(keys))
+
+
+class SingleRowManager(models.Manager):
+    """The one row of a plugin's settings model (gateway.models.PluginSettings), cached as above."""
+
+    def key(self) -> str:
+        return f"gateway:settings:{self.model._meta.label_lower}:{columns_version(self.model)}"
+
+    def load(self):
+        """Return the row, or an unsaved one holding the defaults when the operator never saved it."""
+        seconds = cache_seconds()
+        if seconds <= 0:
+            return self.filter(pk=self.model.SINGLETON_ID).first() or self.model()
+        values = django_cache.get(self.key())
+        cache_lookup("settings", hit=values is not None)
+        if values is None:
+            row = self.filter(pk=self.model.SINGLETON_ID).first()
+            django_cache.set(self.key(), MISSING if row is None else row_values(row), seconds)
+            return row or self.model()
+        return self.model() if values == MISSING else row_from_values(self.model, values)
+
+
 class PluginManager(models.Manager):
     """Plugin.objects: row lookups by slug and by host, cached as the module docstring says."""
 
-    @cache  # noqa: B019 - one manager per model for the process; the answer derives from code only
-    def row_version(self) -> str:
-        """Return a fingerprint of the row's columns: code with another column set ignores old entries."""
-        names = ",".join(field.attname for field in self.model._meta.concrete_fields)
-        return hashlib.sha256(names.encode()).hexdigest()[:8]
-
     def slug_key(self, slug: str) -> str:
-        return f"gateway:plugin:{self.row_version()}:slug:{slug}"
+        return f"gateway:plugin:{columns_version(self.model)}:slug:{slug}"
 
     def domain_key(self, domain: str) -> str:
-        return f"gateway:plugin:{self.row_version()}:domain:{domain.lower()}"
-
-    def row_values(self, plugin) -> dict:
-        return {field.attname: getattr(plugin, field.attname) for field in self.model._meta.concrete_fields}
-
-    def row_from_values(self, values: dict):
-        return self.model.from_db(DEFAULT_DB_ALIAS, list(values), list(values.values()))
+        return f"gateway:plugin:{columns_version(self.model)}:domain:{domain.lower()}"
 
     def for_slug(self, slug: str, *, also: tuple[str, ...] = ()) -> tuple[object, dict]:
         """Return (the row of this slug or None, the cache entries found for `also`), one round trip."""
@@ -62,9 +91,9 @@ class PluginManager(models.Manager):
         cache_lookup("plugin", hit=values is not None)
         if values is None:
             plugin = self.filter(slug=slug).first()
-            django_cache.set(key, MISSING if plugin is None else self.row_values(plugin), seconds)
+            django_cache.set(key, MISSING if plugin is None else row_values(plugin), seconds)
             return plugin, found
-        return (None if values == MISSING else self.row_from_values(values)), found
+        return (None if values == MISSING else row_from_values(self.model, values)), found
 
     def for_host(self, domain: str):
         """Return the row whose custom domain is this host; the cache maps host -> slug, checked on read."""
@@ -87,12 +116,11 @@ class PluginManager(models.Manager):
         return plugin
 
     def evict(self, plugin) -> None:
-        """Forget a changed row now and again after commit (a worker may re-read the old row before it)."""
+        """Forget a changed row for every worker."""
         keys = [self.slug_key(plugin.slug)]
         if plugin.custom_domain:
             keys.append(self.domain_key(plugin.custom_domain))
-        django_cache.delete_many(keys)
-        transaction.on_commit(lambda: django_cache.delete_many(keys))
+        evict(keys)
 
 
 def plugin_saved_or_deleted(sender, instance, **kwargs):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from oauth2_provider.models import AbstractApplication
 
-from .managers import PluginManager
+from .managers import PluginManager, SingleRowManager, evict
 from .registry import PluginConfig, plugin_config
 
 NAME_FOR_MODEL_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_]+$", "Use only letters, digits and underscores (no spaces).")
@@ -124,6 +124,34 @@ class Plugin(models.Model):
     @property
     def has_service_key(self) -> bool:
         return bool(self.service_key_hash)
+
+
+class PluginSettings(models.Model):
+    """Base of a plugin's operator settings: one row, edited in admin, read with `objects.load()`.
+
+    Read through the shared cache like the plugin rows (gateway.managers): saving or deleting the
+    row evicts it for every worker, so an operator's change applies on the next request everywhere.
+    A blank field means "the deployment's setting" (gateway.api.deployment_setting) by convention.
+    """
+
+    SINGLETON_ID = 1
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SingleRowManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_ID  # one row, whatever the form says
+        super().save(*args, **kwargs)
+        evict([type(self).objects.key()])
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        evict([type(self).objects.key()])
+        return result
 
 
 # RFC 8252 §7.3 native-app callbacks (and "localhost", which §8.3 discourages but clients use).

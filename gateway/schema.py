@@ -74,7 +74,7 @@ def schema_generate(request, plugin: Plugin) -> dict:
         "description": "Missing or invalid credentials.",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
-    # Every call passes gateway.ops.guard first, which refuses hostile input whatever the operation.
+    # Every call passes gateway.guard first, which refuses hostile input whatever the operation.
     refused = {**unauthorized, "description": "Unreadable input (a NUL character, JSON nested too deep)."}
     too_large = {**unauthorized, "description": "The request body is over the gateway's size limit."}
     for operations in schema.get("paths", {}).values():

@@ -1,1 +1,1 @@
-"""Production operations: health endpoints, request logs, caches of hot rows, throttling."""
+"""Operations: health endpoints, the request log, metrics and traces."""

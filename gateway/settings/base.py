@@ -77,7 +77,7 @@ MIDDLEWARE = [
     # Before sessions, CSRF, auth and every view read cookies, bodies or the database (NUL, depth,
     # size); after the plugin is known, whose clients' error shape it answers in; inside CORS, so a
     # browser-based platform can read the refusal.
-    "gateway.ops.guard.HostileInputGuard",
+    "gateway.guard.HostileInputGuard",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -249,7 +249,7 @@ GATEWAY_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip
 # The largest plugin API answer passed on (characters); the AI platforms refuse longer ones.
 GATEWAY_MAX_RESPONSE_CHARS = int(os.environ.get("GATEWAY_MAX_RESPONSE_CHARS", "100000"))
 # The largest request body accepted (bytes): a longer one is a 413 before anything reads it
-# (gateway.ops.guard). Django's own limit on reading a body is kept the same.
+# (gateway.guard). Django's own limit on reading a body is kept the same.
 GATEWAY_MAX_REQUEST_BYTES = int(os.environ.get("GATEWAY_MAX_REQUEST_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GATEWAY_MAX_REQUEST_BYTES
 # How deeply a JSON body may nest objects and arrays; deeper is a 400 before a parser recurses.

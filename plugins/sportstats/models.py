@@ -1,10 +1,8 @@
 """NBA data in balldontlie v1 terms; primary keys are the upstream's public ids, never generated here."""
 
-from django.core.cache import cache
 from django.db import models
 
-SOURCE_CACHE_KEY = "sportstats:source"
-
+from gateway.api import PluginSettings
 
 # The box-score columns of a Stat: counts (averaged per game) and shooting percentages.
 STAT_COUNTS = [
@@ -151,7 +149,7 @@ class Source(models.TextChoices):
     UPSTREAM = "upstream", "A live balldontlie-compatible API (the URL below)"
 
 
-class SportStatsSettings(models.Model):
+class SportStatsSettings(PluginSettings):
     """The operator's choice of data source: one row, editable in admin; the environment is the default."""
 
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENV)
@@ -159,7 +157,6 @@ class SportStatsSettings(models.Model):
     upstream_key = models.CharField(
         max_length=200, blank=True, help_text="Sent as the Authorization header; blank: SPORTSTATS_UPSTREAM_KEY."
     )
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "settings"
@@ -167,9 +164,3 @@ class SportStatsSettings(models.Model):
 
     def __str__(self):
         return f"Sport stats source: {self.get_source_display()}"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a singleton: every save writes the one row
-        super().save(*args, **kwargs)
-        # Every worker reads the source through the shared cache; drop it so the change applies at once.
-        cache.delete(SOURCE_CACHE_KEY)

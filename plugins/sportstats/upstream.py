@@ -2,18 +2,16 @@
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 
 import httpx
-from django.conf import settings
 from django.core.cache import cache
 from rest_framework.exceptions import NotFound
 
-from gateway.api import UpstreamError, upstream_get_json, upstream_timeout
+from gateway.api import UpstreamError, deployment_setting, upstream_get_json, upstream_timeout
 
-from .models import SOURCE_CACHE_KEY, Source, SportStatsSettings
+from .models import Source, SportStatsSettings
 from .serializers import v1_game_date
 
 UPSTREAM_NAME = "The sport stats upstream"
@@ -26,24 +24,15 @@ class Upstream:
     key: str
 
 
-def _setting(name: str) -> str:
-    # Read at call time: the settings module may define it; the environment is the fallback.
-    return getattr(settings, name, None) or os.environ.get(name, "")
-
-
 def upstream_source() -> Upstream | None:
     """Return the live API to call, or None to answer from the database (admin row first, then env)."""
-    row = cache.get(SOURCE_CACHE_KEY)
-    if row is None:
-        found = SportStatsSettings.objects.filter(pk=1).values("source", "upstream_url", "upstream_key").first()
-        row = found or {"source": Source.ENV, "upstream_url": "", "upstream_key": ""}
-        cache.set(SOURCE_CACHE_KEY, row, 60)
-    if row["source"] == Source.DATABASE:
+    row = SportStatsSettings.objects.load()
+    if row.source == Source.DATABASE:
         return None
-    url = row["upstream_url"] or _setting("SPORTSTATS_UPSTREAM_URL")
+    url = row.upstream_url or deployment_setting("SPORTSTATS_UPSTREAM_URL")
     if not url:
         return None
-    return Upstream(url=url.rstrip("/"), key=row["upstream_key"] or _setting("SPORTSTATS_UPSTREAM_KEY"))
+    return Upstream(url=url.rstrip("/"), key=row.upstream_key or deployment_setting("SPORTSTATS_UPSTREAM_KEY"))
 
 
 def upstream_params(filters: dict) -> list[tuple[str, str]]:
@@ -72,7 +61,7 @@ def upstream_fetch(upstream: Upstream, path: str, filters: dict | None = None) -
     if body is not None:
         return body
     headers = {"Authorization": upstream.key} if upstream.key else {}
-    total = float(_setting("SPORTSTATS_UPSTREAM_TIMEOUT") or 10)
+    total = float(deployment_setting("SPORTSTATS_UPSTREAM_TIMEOUT", "10") or 10)
     with httpx.Client(timeout=upstream_timeout(connect=min(3.0, total), total=total), headers=headers) as client:
         status, body = upstream_get_json(client, f"{upstream.url}/{path}", params=params, name=UPSTREAM_NAME)
     if status == 404 and "/" in path:
@@ -84,7 +73,7 @@ def upstream_fetch(upstream: Upstream, path: str, filters: dict | None = None) -
     if "/" not in path and not isinstance(body.get("data"), list):
         raise UpstreamError(f"{UPSTREAM_NAME} answered without a 'data' list.")
     v1_game_dates(path, body)
-    cache.set(key, body, int(_setting("SPORTSTATS_UPSTREAM_CACHE_SECONDS") or 60))
+    cache.set(key, body, int(deployment_setting("SPORTSTATS_UPSTREAM_CACHE_SECONDS", "60") or 60))
     return body
 
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 
+from gateway.api import PluginSettingsAdmin
+
 from .models import WeatherSettings
 
 
@@ -40,7 +42,7 @@ class WeatherSettingsForm(forms.ModelForm):
 
 
 @admin.register(WeatherSettings)
-class WeatherSettingsAdmin(admin.ModelAdmin):
+class WeatherSettingsAdmin(PluginSettingsAdmin):
     form = WeatherSettingsForm
     list_display = ["__str__", "provider", "api_key", "updated_at"]
     readonly_fields = ["api_key", "updated_at"]
@@ -54,12 +56,6 @@ class WeatherSettingsAdmin(admin.ModelAdmin):
         "openmeteo_geocoding_url",
         "updated_at",
     ]
-
-    def has_add_permission(self, request):
-        return not WeatherSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Stored key")
     def api_key(self, obj):

@@ -1,9 +1,8 @@
 """Where the weather plugin's settings come from: the admin row, else Django settings, else the environment."""
 
-import os
 from dataclasses import dataclass
 
-from django.conf import settings
+from gateway.api import deployment_setting
 
 from .models import Provider, WeatherSettings
 
@@ -37,16 +36,13 @@ class WeatherOptions:
 
 
 def setting(name: str) -> str:
-    """Read one setting at call time: Django settings first (tests, settings files), then the environment."""
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name, DEFAULTS[name])
-    return str(value).strip()
+    """Read one deployment setting at call time (Django setting, else environment, else the default)."""
+    return deployment_setting(name, DEFAULTS[name])
 
 
 def weather_options() -> WeatherOptions:
     """Return the settings in force for this request (the admin row wins over the environment)."""
-    row = WeatherSettings.objects.filter(pk=WeatherSettings.SINGLETON_ID).first() or WeatherSettings()
+    row = WeatherSettings.objects.load()
     key = row.openweather_api_key.strip() or setting("OPENWEATHER_API_KEY")
     provider = (row.provider or setting("WEATHER_PROVIDER")).lower()
     if provider not in (Provider.OPENMETEO, Provider.OPENWEATHER):

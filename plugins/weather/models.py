@@ -1,5 +1,7 @@
 from django.db import models
 
+from gateway.api import PluginSettings
+
 
 class Provider(models.TextChoices):
     AUTO = "", "Environment default (OpenWeather when a key is set, else Open-Meteo)"
@@ -7,10 +9,8 @@ class Provider(models.TextChoices):
     OPENWEATHER = "openweather", "OpenWeather (needs an API key)"
 
 
-class WeatherSettings(models.Model):
+class WeatherSettings(PluginSettings):
     """The operator's weather settings: one row; a blank field falls back to the environment."""
-
-    SINGLETON_ID = 1
 
     provider = models.CharField(max_length=20, choices=Provider.choices, blank=True)
     openweather_api_key = models.CharField(
@@ -23,7 +23,6 @@ class WeatherSettings(models.Model):
     openmeteo_geocoding_url = models.URLField(
         blank=True, help_text="Blank: OPENMETEO_GEOCODING_URL or the public geocoding API."
     )
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "weather settings"
@@ -31,10 +30,6 @@ class WeatherSettings(models.Model):
 
     def __str__(self):
         return "Weather settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_ID  # one row, whatever the form says
-        super().save(*args, **kwargs)
 
     @property
     def api_key_hint(self) -> str:

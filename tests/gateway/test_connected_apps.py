@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
-from gateway.oauth.tokencache import checksum_of, token_key
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from gateway.models import Plugin
+from gateway.oauth.tokencache import checksum_of, token_key
 from gateway.services import oauth_client_create
 from tests.gateway.cimd_server import CALLBACK, authorize_path, pkce_pair
 from tests.oauth_flow import hidden_fields

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 
-from ..errors import refusal
+from .errors import refusal
 
 # PostgreSQL text cannot hold NUL; a lone surrogate cannot be encoded as UTF-8.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
