@@ -95,7 +95,7 @@ if ! command -v wrk >/dev/null 2>&1; then
     command -v wrk >/dev/null 2>&1 || { echo "these benches need wrk" >&2; exit 1; }
 fi
 
-# The command production starts the gateway with (Dockerfile, docker-compose.yml), from PY's venv.
+# The command production starts the gateway with (Dockerfile, docker-compose.yml), with PY.
 production_server() {
-    echo "$(dirname "$PY")/gunicorn -c gunicorn.conf.py gateway.wsgi:application"
+    echo "$PY serve.py"
 }
