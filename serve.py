@@ -27,8 +27,36 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+from functools import cache
 
-APP = "gateway.wsgi:application"
+# This module's `application` below: the gateway's WSGI app without the process environment.
+APP = "serve:application"
+# Names a request's environ must keep even if the process environment has one of the same name.
+CGI_NAMES = {"CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE", "PATH_INFO", "QUERY_STRING", "SCRIPT_NAME"}
+CGI_PREFIXES = ("HTTP_", "REMOTE_", "REQUEST_", "SERVER_", "wsgi.")
+
+
+@cache
+def process_names() -> frozenset[str]:
+    return frozenset(name for name in os.environ if name not in CGI_NAMES and not name.startswith(CGI_PREFIXES))
+
+
+if __name__ != "__main__":
+    # In a worker, which imports this module as the server's target: Django is set up when the
+    # worker loads its target, as with `gateway.wsgi:application`, not inside the first request.
+    from gateway.wsgi import application as gateway_application
+
+
+def application(environ, start_response):
+    """Call gateway.wsgi.application without the process environment in the request's environ.
+
+    granian starts every WSGI environ from a copy of os.environ (wsgiref does the same), so
+    request.META would carry DJANGO_SECRET_KEY, DATABASE_URL and every other secret of the
+    deployment into whatever reads META (error reports, tracing). gunicorn adds none of it.
+    """
+    for name in process_names():
+        environ.pop(name, None)
+    return gateway_application(environ, start_response)
 
 
 def env_int(name: str, default: int, *, legacy: str | None = None) -> int:

@@ -1,6 +1,7 @@
 """The compose file and Dockerfile describe a deployable stack (no Docker engine needed to check)."""
 
 import json
+import os
 import re
 import runpy
 import shlex
@@ -148,7 +149,7 @@ def server_options(monkeypatch, **env) -> dict:
 
 def test_server_serves_the_wsgi_app_on_port_8000_one_request_per_worker_at_a_time(monkeypatch):
     options = server_options(monkeypatch)
-    assert (options["target"], options["interface"].value) == ("gateway.wsgi:application", "wsgi")
+    assert (options["target"], options["interface"].value) == ("serve:application", "wsgi")
     assert (options["address"], options["port"]) == ("0.0.0.0", 8000)  # noqa: S104 - behind the proxy
     # drf-spectacular's schema generation is not thread-safe: no second thread in a worker.
     assert options["blocking_threads"] == 1
@@ -163,6 +164,19 @@ def test_server_reads_port_workers_and_timeouts_with_the_gunicorn_names_as_fallb
     assert options["http1_settings"].header_read_timeout == 7000
     assert options["workers_kill_timeout"] == 30
     assert server_options(monkeypatch, SERVER_WORKERS="3", GUNICORN_WORKERS="5")["workers"] == 3
+
+
+def test_server_keeps_the_process_environment_out_of_request_meta(monkeypatch):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "a-process-secret")
+    serve = runpy.run_path(str(ROOT / "serve.py"), run_name="serve_for_test")
+    seen = {}
+    application = serve["application"]
+    monkeypatch.setitem(application.__globals__, "gateway_application", lambda environ, _: seen.update(environ))
+    # As granian builds it: a copy of os.environ, then the request's own names on top.
+    environ = {**os.environ, "PATH_INFO": "/x", "HTTP_HOST": "example.test", "CONTENT_TYPE": "application/json"}
+    application(environ, None)
+    assert "DJANGO_SECRET_KEY" not in seen
+    assert {"PATH_INFO": "/x", "HTTP_HOST": "example.test", "CONTENT_TYPE": "application/json"}.items() <= seen.items()
 
 
 def test_gateway_healthcheck_asks_readyz(compose):
