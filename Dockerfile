@@ -1,4 +1,4 @@
-# The gateway image: gunicorn + production settings; PostgreSQL comes from DATABASE_URL.
+# The gateway image: granian (serve.py) + production settings; PostgreSQL comes from DATABASE_URL.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -23,6 +23,6 @@ RUN DJANGO_SECRET_KEY=collectstatic-build-only DATABASE_URL=sqlite:////tmp/unuse
 
 USER gateway
 EXPOSE 8000
-# Migrations run on every start (a no-op when there are none), then gunicorn replaces the shell so
-# it receives the container's stop signal. Workers, port and timeouts: gunicorn.conf.py.
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn -c gunicorn.conf.py gateway.wsgi:application"]
+# Migrations run on every start (a no-op when there are none), then the server replaces the shell so
+# it receives the container's stop signal. Workers, port and timeouts: serve.py.
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec python serve.py"]

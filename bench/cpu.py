@@ -3,6 +3,8 @@
 Usage: `python bench/cpu.py snapshot > before.json`, run the load, then
 `python bench/cpu.py diff before.json` prints each group's share of all cores over the interval
 (`other` instead prints just the share of everything else: other people's jobs on a shared box).
+`python bench/cpu.py tree PID` prints the clock ticks (user + system) PID and all its descendants
+have used so far: a server's master and workers, however it names them.
 Linux only: it reads /proc.
 """
 
@@ -57,6 +59,19 @@ def process_ticks(pid: str) -> int:
     return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
 
 
+def tree_ticks(root: str) -> int:
+    """Return the ticks used so far by `root` and every process descended from it."""
+    parents = {pid: process_parent(pid) for pid in os.listdir("/proc") if pid.isdigit()}
+    members, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in members and pid not in members:
+                members.add(pid)
+                grew = True
+    return sum(process_ticks(pid) for pid in members)
+
+
 def snapshot() -> dict:
     """Return ticks per process and the machine's total ticks (all cores, idle included)."""
     procs = {}
@@ -91,6 +106,8 @@ def main() -> None:
     elif sys.argv[1:2] == ["diff"] and len(sys.argv) == 3:
         shares = diff(json.loads(Path(sys.argv[2]).read_text()), snapshot())
         print(" ".join(f"{group}={share:.0f}%" for group, share in shares.items()))
+    elif sys.argv[1:2] == ["tree"] and len(sys.argv) == 3:
+        print(tree_ticks(sys.argv[2]))
     elif sys.argv[1:2] == ["other"] and len(sys.argv) == 3:
         print(round(diff(json.loads(Path(sys.argv[2]).read_text()), snapshot())["other"]))
     else:

@@ -1,6 +1,7 @@
 """The compose file and Dockerfile describe a deployable stack (no Docker engine needed to check)."""
 
 import json
+import os
 import re
 import runpy
 import shlex
@@ -63,13 +64,13 @@ def test_gateway_waits_for_a_healthy_postgres_and_redis(compose):
     }
 
 
-def test_gateway_migrates_then_execs_gunicorn_with_its_config(compose):
+def test_gateway_migrates_then_execs_the_server_with_its_config(compose):
     command = start_command(compose)
     migrate = command.index("manage.py migrate --no-input")
-    gunicorn = command.index("exec gunicorn -c gunicorn.conf.py gateway.wsgi:application")
-    assert migrate < gunicorn
-    # `&&`: a failed migration must stop the start, not launch gunicorn against an old schema.
-    assert "&&" in command[migrate:gunicorn]
+    server = command.index("exec python serve.py")
+    assert migrate < server
+    # `&&`: a failed migration must stop the start, not launch the server against an old schema.
+    assert "&&" in command[migrate:server]
 
 
 def test_gateway_environment_reaches_the_postgres_service(compose):
@@ -135,6 +136,47 @@ def test_gunicorn_config_reads_port_and_keeps_sync_workers_single_threaded(monke
     assert config["bind"] == "0.0.0.0:9123"
     # gunicorn silently switches a sync worker with threads > 1 to gthread.
     assert config["threads"] == 1
+
+
+def server_options(monkeypatch, **env) -> dict:
+    """Return the options serve.py gives granian when run with exactly these SERVER_*/GUNICORN_*/PORT variables."""
+    for name in ("PORT", "HOST", "SERVER_WORKERS", "SERVER_KEEPALIVE", "SERVER_GRACEFUL_TIMEOUT", "GUNICORN_WORKERS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "serve.py"))["server_options"]()
+
+
+def test_server_serves_the_wsgi_app_on_port_8000_one_request_per_worker_at_a_time(monkeypatch):
+    options = server_options(monkeypatch)
+    assert (options["target"], options["interface"].value) == ("serve:application", "wsgi")
+    assert (options["address"], options["port"]) == ("0.0.0.0", 8000)  # noqa: S104 - behind the proxy
+    # drf-spectacular's schema generation is not thread-safe: no second thread in a worker.
+    assert options["blocking_threads"] == 1
+    assert options["respawn_failed_workers"] is True
+    assert options["log_access"] is False
+
+
+def test_server_reads_port_workers_and_timeouts_with_the_gunicorn_names_as_fallback(monkeypatch):
+    options = server_options(monkeypatch, PORT="9123", GUNICORN_WORKERS="5", SERVER_KEEPALIVE="7")
+    assert options["port"] == 9123
+    assert options["workers"] == 5
+    assert options["http1_settings"].header_read_timeout == 7000
+    assert options["workers_kill_timeout"] == 30
+    assert server_options(monkeypatch, SERVER_WORKERS="3", GUNICORN_WORKERS="5")["workers"] == 3
+
+
+def test_server_keeps_the_process_environment_out_of_request_meta(monkeypatch):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "a-process-secret")
+    serve = runpy.run_path(str(ROOT / "serve.py"), run_name="serve_for_test")
+    seen = {}
+    application = serve["application"]
+    monkeypatch.setitem(application.__globals__, "gateway_application", lambda environ, _: seen.update(environ))
+    # As granian builds it: a copy of os.environ, then the request's own names on top.
+    environ = {**os.environ, "PATH_INFO": "/x", "HTTP_HOST": "example.test", "CONTENT_TYPE": "application/json"}
+    application(environ, None)
+    assert "DJANGO_SECRET_KEY" not in seen
+    assert {"PATH_INFO": "/x", "HTTP_HOST": "example.test", "CONTENT_TYPE": "application/json"}.items() <= seen.items()
 
 
 def test_gateway_healthcheck_asks_readyz(compose):

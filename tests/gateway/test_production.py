@@ -1,4 +1,4 @@
-"""Production entry point: `gunicorn gateway.wsgi:application` with only environment variables set."""
+"""Production entry point: `python serve.py` (granian) with only environment variables set."""
 
 import os
 import socket
@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-# Each test starts Python or gunicorn in a subprocess.
+# Each test starts Python or the server in a subprocess.
 pytestmark = pytest.mark.server
 
 
@@ -41,12 +41,16 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_gunicorn_serves_plugins_and_admin_static_files(tmp_path):
+def test_the_server_serves_plugins_and_admin_static_files(tmp_path):
     settings_dict = connection.settings_dict
     database_url = (
         f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
     )
+    port = free_port()
     env = production_env(
+        HOST="127.0.0.1",
+        PORT=str(port),
+        SERVER_WORKERS="2",
         DJANGO_SECRET_KEY="a-production-secret-for-this-test-only-0123456789",
         DATABASE_URL=database_url,
         GATEWAY_DOMAIN="example.test",
@@ -62,10 +66,8 @@ def test_gunicorn_serves_plugins_and_admin_static_files(tmp_path):
         "--settings=gateway.settings.production",
     ]
     subprocess.run(manage, cwd=ROOT, env=env, check=True)
-    port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
-        [str(gunicorn), "gateway.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        [sys.executable, "serve.py"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -82,8 +84,8 @@ def test_gunicorn_serves_plugins_and_admin_static_files(tmp_path):
                     time.sleep(0.1)
             assert manifest.status_code == 200
             assert manifest.json()["api"]["url"] == "http://todo.example.test/openapi.yaml"
-            assert http.post(f"{base}/todos/ann", json={"todo": "from gunicorn"}).json()["status"] == "success"
-            assert http.get(f"{base}/todos/ann").json() == {"todos": ["from gunicorn"]}
+            assert http.post(f"{base}/todos/ann", json={"todo": "from the server"}).json()["status"] == "success"
+            assert http.get(f"{base}/todos/ann").json() == {"todos": ["from the server"]}
         admin_login = httpx.get(f"{base}/admin/login/", headers={"Host": "example.test"}, timeout=10)
         assert admin_login.status_code == 200
         css = next(
