@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from mcp_types import Tool, ToolAnnotations
 
@@ -101,7 +102,17 @@ def operation_from_spec(path: str, method: str, spec_operation: dict, components
 
 def plugin_operations(request, plugin) -> dict[str, Operation]:
     """Return the plugin's operations by operationId, from the same cached document the spec URL serves."""
-    spec = json.loads(schema_document(request, plugin, "json"))
+    return operations_of(schema_document(request, plugin, "json"))
+
+
+@lru_cache(maxsize=64)
+def operations_of(document: bytes) -> dict[str, Operation]:
+    """Return the operations a spec document describes; worked out once per document and process.
+
+    Keyed by the document itself, so a changed spec (another plugin row, another host) is read anew;
+    Operation is frozen and the dict is only read.
+    """
+    spec = json.loads(document)
     components = spec.get("components", {}).get("schemas", {})
     operations = {}
     for path, methods in spec.get("paths", {}).items():
