@@ -78,7 +78,7 @@ def test_the_inspector_lists_and_calls_every_tool(production_server, fake_upstre
 
 
 def test_mcp_authlab_finds_nothing_above_informational(production_server, certificates, tmp_path):
-    Plugin.objects.filter(slug__in=["todo", "weather"]).update(auth_mode="oauth")
+    Plugin.objects.filter(slug="todo").update(auth_mode="oauth")
     production_user("authlab", "authlab-password-1")
     server = production_server(tls=True)
     url = server.mcp_url("todo")
