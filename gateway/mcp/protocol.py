@@ -22,6 +22,10 @@ SUPPORTED_VERSIONS = (*HANDSHAKE_VERSIONS, *MODERN_VERSIONS)
 # The transport spec: a request without the header is read as this revision.
 VERSION_WITHOUT_HEADER = "2025-03-26"
 NAME_HEADER_METHODS = {"tools/call": "name"}
+# 2026-07-28 list caching: the tools come from the plugin's cached spec and hold no caller's data, so
+# any cache may share them; an operator's edit reaches clients within this time.
+LIST_TTL_MS = 5 * 60 * 1000
+LIST_CACHE_SCOPE = "public"
 BASE64_HEADER = re.compile(r"^=\?base64\?(?P<payload>.*)\?=$")
 
 
@@ -64,27 +68,35 @@ def header_value(raw: str | None) -> str | None:
 
 def request_version(method: str, params: dict | None, headers) -> str:
     """Return the revision a request is to be read in, or raise for an unknown or inconsistent one."""
-    if method == "initialize":
+    version = headers.get("mcp-protocol-version")
+    if method == "initialize" and version not in MODERN_VERSIONS:
         offered = (params or {}).get("protocolVersion")
         # Answer with the client's revision when we speak it, else our newest (the client decides).
         return offered if offered in HANDSHAKE_VERSIONS else HANDSHAKE_VERSIONS[-1]
-    version = headers.get("mcp-protocol-version") or VERSION_WITHOUT_HEADER
+    meta = (params or {}).get("_meta")
+    meta = meta if isinstance(meta, dict) else {}
+    if version is None and meta.get(types.PROTOCOL_VERSION_META_KEY) in MODERN_VERSIONS:
+        raise ProtocolError(jsonrpc.HEADER_MISMATCH, "Send the MCP-Protocol-Version header named in params._meta.")
+    version = version or VERSION_WITHOUT_HEADER
     if version not in SUPPORTED_VERSIONS:
         raise unsupported_version(version)
     if version in MODERN_VERSIONS:
-        meta = (params or {}).get("_meta")
-        if not isinstance(meta, dict) or types.CLIENT_CAPABILITIES_META_KEY not in meta:
-            raise ProtocolError(
-                jsonrpc.INVALID_PARAMS, "params._meta must carry the protocol version and capabilities."
-            )
-        if meta.get(types.PROTOCOL_VERSION_META_KEY) != version:
-            raise ProtocolError(jsonrpc.HEADER_MISMATCH, "MCP-Protocol-Version does not match params._meta.")
-        if headers.get("mcp-method") != method:
-            raise ProtocolError(jsonrpc.HEADER_MISMATCH, "Mcp-Method does not match the request's method.")
-        name_key = NAME_HEADER_METHODS.get(method)
-        if name_key and header_value(headers.get("mcp-name")) != (params or {}).get(name_key):
-            raise ProtocolError(jsonrpc.HEADER_MISMATCH, f"Mcp-Name does not match params.{name_key}.")
+        check_modern_envelope(method, params or {}, meta, version, headers)
     return version
+
+
+def check_modern_envelope(method: str, params: dict, meta: dict, version: str, headers) -> None:
+    """Check a 2026-07-28 request's `_meta` (-32602 when incomplete) against its headers (-32020)."""
+    missing = [key for key in (types.PROTOCOL_VERSION_META_KEY, types.CLIENT_CAPABILITIES_META_KEY) if key not in meta]
+    if missing:
+        raise ProtocolError(jsonrpc.INVALID_PARAMS, f"params._meta must carry {' and '.join(missing)}.")
+    if meta[types.PROTOCOL_VERSION_META_KEY] != version:
+        raise ProtocolError(jsonrpc.HEADER_MISMATCH, "MCP-Protocol-Version does not match params._meta.")
+    if headers.get("mcp-method") != method:
+        raise ProtocolError(jsonrpc.HEADER_MISMATCH, "Mcp-Method does not match the request's method.")
+    name_key = NAME_HEADER_METHODS.get(method)
+    if name_key and header_value(headers.get("mcp-name")) != params.get(name_key):
+        raise ProtocolError(jsonrpc.HEADER_MISMATCH, f"Mcp-Name does not match params.{name_key}.")
 
 
 def method_not_found(method: str, modern: bool) -> ProtocolError:
@@ -107,12 +119,16 @@ def result_for(server: Server, version: str, request, modern: bool) -> types.Res
         )
     if isinstance(request, types.DiscoverRequest):
         return types.DiscoverResult(
-            supported_versions=list(SUPPORTED_VERSIONS), capabilities=capabilities(), instructions=server.instructions
+            supported_versions=list(SUPPORTED_VERSIONS),
+            capabilities=capabilities(),
+            instructions=server.instructions,
+            ttl_ms=LIST_TTL_MS,
+            cache_scope=LIST_CACHE_SCOPE,
         )
     if isinstance(request, types.PingRequest):
         return types.EmptyResult()
     if isinstance(request, types.ListToolsRequest):
-        return types.ListToolsResult(tools=server.list_tools())
+        return types.ListToolsResult(tools=server.list_tools(), ttl_ms=LIST_TTL_MS, cache_scope=LIST_CACHE_SCOPE)
     if isinstance(request, types.CallToolRequest):
         return server.call_tool(request.params.name, request.params.arguments or {})
     raise method_not_found(request.method, modern)
@@ -133,7 +149,9 @@ def answer(server: Server, message: jsonrpc.JSONRPCRequest, headers) -> dict:
         ) from None
     result = result_for(server, version, request, modern)
     if modern:
-        result.meta = {**(result.meta or {}), types.SERVER_INFO_META_KEY: server.info.model_dump(mode="json")}
+        # The schema's Implementation: camelCase keys, and an absent field is left out rather than null.
+        info = server.info.model_dump(by_alias=True, mode="json", exclude_none=True)
+        result.meta = {**(result.meta or {}), types.SERVER_INFO_META_KEY: info}
         if isinstance(result, types.EmptyResult):
             result.result_type = "complete"
     data = result.model_dump(by_alias=True, mode="json", exclude_none=True)

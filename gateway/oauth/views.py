@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as dot_views
 from oauth2_provider.cimd import CIMDError
+from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import _add_iss_to_redirect
 
@@ -117,6 +118,15 @@ class AuthorizationView(PluginResourceMixin, MetadataDocumentClientMixin, dot_vi
 
     def get_login_url(self):
         return reverse(f"{self.request.plugin.slug}:login")
+
+    def handle_no_permission(self):
+        # A request no sign-in could make valid (no PKCE, an unknown client or redirect URI) is refused
+        # before the login page: the client learns at once, and nobody types a password for nothing.
+        try:
+            self.validate_authorization_request(self.request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        return super().handle_no_permission()
 
     def redirect(self, redirect_to, application):
         # Every answer to the client (code, or error) carries this plugin as its RFC 9207 issuer,

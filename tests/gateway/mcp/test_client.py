@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 async def todo_session(client):
     """List the tools, then add, list, delete, and delete out of range; return what the client saw."""
-    tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    tool_list = await client.list_tools()
+    tools = {tool.name: tool for tool in tool_list.tools}
     added = await client.call_tool("addTodo", {"username": "ann", "todo": "buy milk"})
     await client.call_tool("addTodo", {"username": "ann", "todo": "walk dog"})
     listed = await client.call_tool("getTodos", {"username": "ann"})
@@ -23,6 +24,7 @@ async def todo_session(client):
         "version": client.protocol_version,
         "server": client.server_info,
         "tools": tools,
+        "caching": (tool_list.ttl_ms, tool_list.cache_scope),
         "added": added,
         "listed": listed,
         "deleted": deleted,
@@ -36,6 +38,9 @@ def test_todo_tools_with_the_official_client(live_server, mode, version):
     seen = run_client(f"{live_server.url}/plugins/todo/mcp", todo_session, mode=mode)
 
     assert seen["version"] == version
+    # 2026-07-28 lists carry caching hints; the handshake revision has none (the SDK's defaults remain).
+    assert seen["caching"] == ((300000, "public") if version == "2026-07-28" else (0, "private"))
+    assert seen["server"].name == "todo"
     tools = seen["tools"]
     assert set(tools) == {"getTodos", "addTodo", "deleteTodo"}
     assert tools["getTodos"].annotations.read_only_hint is True

@@ -1,6 +1,6 @@
 """An OAuth plugin as an MCP server: the official SDK's whole OAuth chain over real HTTP, then binding."""
 
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
@@ -151,3 +151,24 @@ def test_consent_form_without_a_resource_still_approves(live_server, oauth_todo)
     answer = browser.post_form("/plugins/todo/oauth/authorize", consent.text, fields)
     assert answer.status_code == 302
     assert answer.headers["location"].startswith(CALLBACK + "?code=")
+
+
+def test_authorize_without_pkce_is_refused_before_the_sign_in(live_server, oauth_todo):
+    """A public client's request without code_challenge can never be approved: no login page for it."""
+    client = OAuthClient.objects.create(
+        plugin=Plugin.objects.get(slug="todo"),
+        name="x",
+        client_type="public",
+        authorization_grant_type="authorization-code",
+        redirect_uris=CALLBACK,
+    )
+    query = {"response_type": "code", "client_id": client.client_id, "redirect_uri": CALLBACK, "state": "s1"}
+    answer = httpx.get(f"{live_server.url}/plugins/todo/oauth/authorize", params=query)
+    assert answer.status_code == 302
+    location = answer.headers["location"]
+    assert location.startswith(CALLBACK + "?") and "error=invalid_request" in location and "state=s1" in location
+    assert f"iss={quote(live_server.url + '/plugins/todo', safe='')}" in location
+    # With PKCE the same request goes on to the sign-in page.
+    pkce = {**query, "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256"}
+    answer = httpx.get(f"{live_server.url}/plugins/todo/oauth/authorize", params=pkce)
+    assert answer.status_code == 302 and "/accounts/login/" in answer.headers["location"]

@@ -147,3 +147,75 @@ def test_a_request_id_that_is_no_string_or_number_is_an_invalid_request(client, 
     response = rpc(client, "tools/list", message_id=message_id, **{"MCP-Protocol-Version": "2025-11-25"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == -32600
+
+
+MODERN = "2026-07-28"
+MODERN_META = {"io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextprotocol/clientCapabilities": {}}
+
+
+def modern(client, method, params=None, *, meta=MODERN_META, **headers):
+    """POST a 2026-07-28 request: `_meta` in the params, the version and method in headers."""
+    params = {**(params or {}), "_meta": meta}
+    return rpc(client, method, params, **{"MCP-Protocol-Version": MODERN, "Mcp-Method": method, **headers})
+
+
+def test_discover_names_both_revisions_and_a_schema_valid_server_info(client):
+    response = modern(client, "server/discover")
+    assert response.status_code == 200
+    result = response.json()["result"]
+    assert {"2025-11-25", MODERN} <= set(result["supportedVersions"])
+    assert result["resultType"] == "complete"
+    assert (result["ttlMs"], result["cacheScope"]) == (300000, "public")
+    # Absent fields are left out (the schema refuses null), and keys are camelCase.
+    assert result["_meta"]["io.modelcontextprotocol/serverInfo"] == {
+        "name": "todo",
+        "title": "TODO List",
+        "version": "1.0.0",
+    }
+
+
+def test_modern_tools_list_carries_caching_hints(client):
+    result = modern(client, "tools/list").json()["result"]
+    assert (result["ttlMs"], result["cacheScope"]) == (300000, "public")
+    # The handshake revision's schema has neither field.
+    legacy = rpc(client, "tools/list", **{"MCP-Protocol-Version": "2025-11-25"}).json()["result"]
+    assert "ttlMs" not in legacy and "cacheScope" not in legacy and "_meta" not in legacy
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"io.modelcontextprotocol/clientCapabilities": {}},
+        {"io.modelcontextprotocol/protocolVersion": MODERN},
+        None,
+    ],
+    ids=["no-version", "no-capabilities", "no-meta"],
+)
+def test_modern_request_without_its_meta_is_invalid_params(client, meta):
+    response = modern(client, "server/discover", meta=meta)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32602
+    assert response.json()["id"] == 1
+
+
+def test_modern_meta_without_the_version_header_is_a_header_mismatch(client):
+    response = rpc(client, "tools/list", {"_meta": MODERN_META}, **{"Mcp-Method": "tools/list"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32020
+
+
+@pytest.mark.parametrize("method", ["initialize", "ping", "logging/setLevel", "resources/subscribe", "no/such"])
+def test_methods_the_stateless_revision_removed_are_404(client, method):
+    response = modern(client, method)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == -32601
+
+
+def test_tool_call_name_header_must_match_plain_or_base64(client):
+    params = {"name": "getTodos", "arguments": {"username": "ann"}}
+    assert modern(client, "tools/call", params, **{"Mcp-Name": "getTodos"}).status_code == 200
+    assert modern(client, "tools/call", params, **{"Mcp-Name": "=?base64?Z2V0VG9kb3M=?="}).status_code == 200
+    mismatch = modern(client, "tools/call", params, **{"Mcp-Name": "addTodo"})
+    assert mismatch.status_code == 400
+    assert mismatch.json()["error"]["code"] == -32020
+    assert modern(client, "tools/call", params, **{"Mcp-Name": "=?base64?not base64?="}).status_code == 400
