@@ -1,12 +1,14 @@
-# ruff: noqa: S603, S311 - a bench script: it runs gunicorn from this checkout; seeded samples, not secrets.
-"""Time the sport stats operations over HTTP against gunicorn with production settings.
+# ruff: noqa: S603, S311 - a bench script: it runs the server from this checkout; seeded samples, not secrets.
+"""Time the sport stats operations over HTTP against the production server (serve.py) and settings.
 
 One keep-alive connection, one request at a time (the way a platform calls one plugin), after a
 warm-up. (player, season) pairs are drawn from rows that exist, so every answer has data.
 
 Usage (after `manage.py sportstats_generate --stats 1000000` on that database):
     .venv/bin/python bench/sportstats/bench.py \\
-        [--database-url postgres://postgres@127.0.0.1:5432/gw_scale_bench] [--requests 300]
+        [--database-url postgres://postgres@127.0.0.1:5432/gw_scale_bench] [--requests 300] \
+        [--server serve|gunicorn]   # serve.py (granian, production) by default; gunicorn as before
+REDIS_URL in the environment turns the shared cache on, as in production.
 """
 
 import argparse
@@ -91,15 +93,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/gw_scale_bench")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--server", choices=["serve", "gunicorn"], default="serve")
     args = parser.parse_args()
     use_production_settings(args.database_url, GATEWAY_SSL_REDIRECT="0")  # plain HTTP: no TLS proxy in front
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     urls = samples(args.requests)
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1"}
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "SERVER_WORKERS": "2", "GUNICORN_WORKERS": "2"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    command = {
+        "serve": [sys.executable, "serve.py"],
+        "gunicorn": [gunicorn, "-c", "gunicorn.conf.py", "gateway.wsgi:application"],
+    }[args.server]
+    print(f"server: {args.server}, 2 workers; shared cache: {'on' if os.environ.get('REDIS_URL') else 'off'}")
     server = subprocess.Popen(
-        [gunicorn, "-c", "gunicorn.conf.py", "gateway.wsgi:application"],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -122,6 +122,9 @@ class AuthorizationView(PluginResourceMixin, MetadataDocumentClientMixin, dot_vi
     def handle_no_permission(self):
         # A request no sign-in could make valid (no PKCE, an unknown client or redirect URI) is refused
         # before the login page: the client learns at once, and nobody types a password for nothing.
+        # A client_id that is a metadata document's URL is judged after sign-in, when it is fetched.
+        if names_a_document(self.request.GET.get("client_id", "")):
+            return super().handle_no_permission()
         try:
             self.validate_authorization_request(self.request)
         except OAuthToolkitError as error:
