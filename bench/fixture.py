@@ -21,13 +21,15 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/h4_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
 READER, WRITER = "benchreader", "benchwriter"
+
+
+from bench.usage_latency import fresh_database  # noqa: E402 - after the checkout is on sys.path
 
 
 def bench_environment() -> None:
@@ -40,16 +42,6 @@ def bench_environment() -> None:
         GATEWAY_DOMAIN=os.environ.get("GATEWAY_DOMAIN", "localhost"),
         GATEWAY_SSL_REDIRECT="0",
     )
-
-
-def fresh_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def manage(*args: str) -> None:
@@ -65,8 +57,7 @@ def set_mode(mode: str):
 
 def create() -> dict:
     bench_environment()
-    fresh_database(os.environ["DATABASE_URL"])
-    manage("migrate", "--no-input")
+    fresh_database(os.environ["DATABASE_URL"])  # dropped, recreated and migrated
     manage("collectstatic", "--no-input")
 
     import django

@@ -109,14 +109,19 @@ def test_sdk_oauth_chain_from_401_to_tool_call(live_server, oauth_todo):
     assert httpx.post(token_url, data=refresh).status_code == 400
 
 
-def test_resource_of_another_plugin_is_refused_at_authorize_and_token(live_server, oauth_todo):
-    client = OAuthClient.objects.create(
+def public_todo_client() -> OAuthClient:
+    """A public client of the todo plugin, registered by hand, calling back to CALLBACK."""
+    return OAuthClient.objects.create(
         plugin=Plugin.objects.get(slug="todo"),
         name="x",
         client_type="public",
         authorization_grant_type="authorization-code",
         redirect_uris=CALLBACK,
     )
+
+
+def test_resource_of_another_plugin_is_refused_at_authorize_and_token(live_server, oauth_todo):
+    client = public_todo_client()
     base = f"{live_server.url}/plugins/todo/oauth/"
     foreign = f"{live_server.url}/plugins/weather/mcp"
     authorize = httpx.get(f"{base}authorize", params={"client_id": client.client_id, "resource": foreign})
@@ -155,13 +160,7 @@ def test_consent_form_without_a_resource_still_approves(live_server, oauth_todo)
 
 def test_authorize_without_pkce_is_refused_before_the_sign_in(live_server, oauth_todo):
     """A public client's request without code_challenge can never be approved: no login page for it."""
-    client = OAuthClient.objects.create(
-        plugin=Plugin.objects.get(slug="todo"),
-        name="x",
-        client_type="public",
-        authorization_grant_type="authorization-code",
-        redirect_uris=CALLBACK,
-    )
+    client = public_todo_client()
     query = {"response_type": "code", "client_id": client.client_id, "redirect_uri": CALLBACK, "state": "s1"}
     answer = httpx.get(f"{live_server.url}/plugins/todo/oauth/authorize", params=query)
     assert answer.status_code == 302
