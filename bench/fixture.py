@@ -29,9 +29,6 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
 READER, WRITER = "benchreader", "benchwriter"
 
 
-from bench.usage_latency import fresh_database  # noqa: E402 - after the checkout is on sys.path
-
-
 def bench_environment() -> None:
     """Production settings on the bench database and cache, plain HTTP on 127.0.0.1."""
     from bench.serverenv import use_production_settings
@@ -57,6 +54,8 @@ def set_mode(mode: str):
 
 def create() -> dict:
     bench_environment()
+    from bench.usage_latency import fresh_database
+
     fresh_database(os.environ["DATABASE_URL"])  # dropped, recreated and migrated
     manage("collectstatic", "--no-input")
 

@@ -44,9 +44,6 @@ class GatewayOAuthLibCore(OAuthLibCore):
 class GatewayOAuth2Validator(OAuth2Validator):
     """DOT's validator, plus: a client is known only to its own plugin; codes and secrets as above."""
 
-    # Cache entries already fetched for the request being verified (GatewayOAuthLibCore.verify_request).
-    prefetched: dict = {}  # noqa: RUF012 - replaced per instance, never mutated
-
     @staticmethod
     def _client_of_this_plugin(request) -> bool:
         plugin_id = request.headers.get(PLUGIN_HEADER)
@@ -79,7 +76,8 @@ class GatewayOAuth2Validator(OAuth2Validator):
         # From the shared cache for a short while when there is one (gateway.oauth.tokencache).
         if tokencache.cache_seconds() <= 0:
             return super()._load_access_token(token)
-        access_token = tokencache.access_token_from_cache(token, self.prefetched)
+        # Entries already fetched for the request being verified (GatewayOAuthLibCore.verify_request).
+        access_token = tokencache.access_token_from_cache(token, getattr(self, "prefetched", {}))
         if access_token is None:
             access_token = super()._load_access_token(token)
             if access_token is not None:
