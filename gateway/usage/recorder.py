@@ -53,7 +53,7 @@ def call_finished(request, response, record, latency_ms: float) -> None:
         try:
             if buffer_enabled():
                 if row_buffered(row):
-                    calls_drain()
+                    calls_drain(max_batches=1)
             else:
                 call_record(row)
         finally:

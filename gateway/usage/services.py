@@ -1,6 +1,7 @@
 """Writes of usage rows: one cheap insert, a bulk insert of buffered rows, and pruning by age."""
 
 import contextlib
+import json
 import logging
 from datetime import UTC, datetime
 from functools import cache
@@ -66,6 +67,41 @@ def call_record(row: dict) -> None:
 def calls_insert(rows: list[dict]) -> None:
     """Insert buffered rows in one statement; a row already written (same event_id) is skipped."""
     Call.objects.bulk_create([call_from_row(row) for row in rows], ignore_conflicts=True)
+
+
+@cache
+def calls_insert_json_sql() -> str:
+    """Return a PostgreSQL INSERT of a JSON array of rows (one parameter), skipping rows already written.
+
+    PostgreSQL parses the rows (json_to_recordset, typed by the model's columns), so a batch costs
+    Python no object per row: a drain of 500 rows took 22-27 ms of CPU through bulk_create. Cached
+    per process as call_insert_sql, and with the same asynchronous commit.
+    """
+    fields = [field for field in Call._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    # created_at travels as seconds since the epoch (recorder.call_row).
+    types = {field.attname: field.db_type(connection) for field in fields} | {"created_at": "float8"}
+    record = ", ".join(f"{quote(name)} {kind}" for name, kind in types.items())
+    values = ", ".join(
+        f"to_timestamp(r.{quote(name)})" if name == "created_at" else f"r.{quote(name)}" for name in types
+    )
+    # Identifiers and types come from the model; the rows are the one parameter.
+    table = quote(Call._meta.db_table)
+    return (
+        f"INSERT INTO {table} ({columns}) SELECT {values} "  # noqa: S608
+        f"FROM json_to_recordset(%s::json) AS r({record}), set_config('synchronous_commit', 'off', true) "
+        "ON CONFLICT DO NOTHING"
+    )
+
+
+def calls_insert_json(rows: list[bytes]) -> None:
+    """Insert buffered rows as the buffer holds them (JSON objects), as calls_insert does."""
+    if connection.vendor != "postgresql":
+        calls_insert([json.loads(row) for row in rows])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(calls_insert_json_sql(), ["[" + b",".join(rows).decode() + "]"])
 
 
 def call_prune(*, before, batch_size: int = 10_000) -> int:

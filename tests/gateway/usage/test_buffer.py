@@ -52,6 +52,30 @@ def test_every_answered_call_reaches_the_table(client, redis_buffer):
     assert Call.objects.values("event_id").distinct().count() == 12
 
 
+def test_a_call_drains_one_batch_however_long_the_buffer(client, redis_buffer, settings):
+    # Under load other workers refill the buffer while a drain runs: a call's drain takes one batch.
+    settings.GATEWAY_USAGE_BATCH = 1000
+    for _ in range(12):
+        client.get(TODOS)
+    assert (Call.objects.count(), buffered(redis_buffer)) == (0, 12)
+    settings.GATEWAY_USAGE_BATCH = 5
+    client.get(TODOS)
+    assert (Call.objects.count(), buffered(redis_buffer)) == (5, 8)
+    call_command("usage_drain")  # the command drains everything
+    assert (Call.objects.count(), buffered(redis_buffer)) == (13, 0)
+
+
+def test_a_batch_of_thousands_moves_whole(client, redis_buffer, settings):
+    # Lua's unpack() refuses a few thousand arguments: the move pushes a thousand at a time.
+    client.get(TODOS)
+    row = json.loads(redis_buffer.lpop(key("buffer")))
+    redis_buffer.rpush(key("buffer"), *(json.dumps({**row, "event_id": uuid.uuid4().hex}) for _ in range(9000)))
+    settings.GATEWAY_USAGE_BATCH = 10_000
+    assert calls_drain(max_batches=1) == 9000
+    assert Call.objects.count() == 9000 and buffered(redis_buffer) == 0
+    assert Call.objects.filter(operation="getTodos", status=200, client="http").count() == 9000
+
+
 def test_a_drain_that_died_after_taking_a_batch_loses_nothing(client, redis_buffer):
     for _ in range(3):
         client.get(TODOS)
