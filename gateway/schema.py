@@ -90,10 +90,19 @@ def schema_generate(request, plugin: Plugin) -> dict:
     return schema
 
 
+def schema_key(request, plugin: Plugin, fmt: str) -> str:
+    """Return the cache key of a plugin's document: every input of the document but the code is in it.
+
+    The plugin row's version stands for the row and for what its plugin's texts depend on (the sport
+    stats demo note: its loader and importer save the row when the demo rows come or go).
+    """
+    base = plugin_url(request, plugin, "base")
+    return f"gateway:schema:{plugin.slug}:{plugin.updated_at.timestamp()}:{fmt}:{base}"
+
+
 def schema_document(request, plugin: Plugin, fmt: str) -> bytes:
     """Return the rendered document, cached per plugin, settings version, base URL and format."""
-    base = plugin_url(request, plugin, "base")
-    key = f"gateway:schema:{plugin.slug}:{plugin.updated_at.timestamp()}:{fmt}:{base}"
+    key = schema_key(request, plugin, fmt)
     document = cache.get(key)
     if document is None:
         document = RENDERERS[fmt]().render(schema_generate(request, plugin))

@@ -4,9 +4,10 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.core.cache import cache
 from mcp_types import Tool, ToolAnnotations
 
-from ..schema import schema_document
+from ..schema import schema_document, schema_key
 
 PARAMETER_LOCATIONS = ("path", "query")
 # readOnly / destructive / idempotent hints by HTTP method (POST adds, PUT and PATCH overwrite).
@@ -102,16 +103,30 @@ def operation_from_spec(path: str, method: str, spec_operation: dict, components
 
 def plugin_operations(request, plugin) -> dict[str, Operation]:
     """Return the plugin's operations by operationId, from the same cached document the spec URL serves."""
-    return operations_of(schema_document(request, plugin, "json"))
+    key = schema_key(request, plugin, "json")
+    try:
+        return operations_at(key)
+    except LookupError:  # not in the shared cache yet: render and store it, read it directly this once
+        return operations_of(schema_document(request, plugin, "json"))
 
 
 @lru_cache(maxsize=64)
-def operations_of(document: bytes) -> dict[str, Operation]:
-    """Return the operations a spec document describes; worked out once per document and process.
+def operations_at(key: str) -> dict[str, Operation]:
+    """Return the operations of the document cached under `key` (gateway.schema.schema_key), once per process.
 
-    Keyed by the document itself, so a changed spec (another plugin row, another host) is read anew;
-    Operation is frozen and the dict is only read.
+    The key names every input of the document but the code (the plugin row's version among them), so
+    what was worked out for a key stays true for this process's life; a changed row is another key.
+    An MCP call then costs no fetch of the document: 0.26 M instructions of 6.3 M (bench/callgrind.py).
+    LookupError when the document is not cached: lru_cache keeps no answer for a raised call.
     """
+    document = cache.get(key)
+    if document is None:
+        raise LookupError(key)
+    return operations_of(document)
+
+
+def operations_of(document: bytes) -> dict[str, Operation]:
+    """Return the operations a spec document describes (Operation is frozen; the dict is only read)."""
     spec = json.loads(document)
     components = spec.get("components", {}).get("schemas", {})
     operations = {}

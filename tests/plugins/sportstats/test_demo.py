@@ -128,6 +128,7 @@ def test_an_mcp_tool_call_says_demo(demo_league, client):
 def test_importing_with_drop_demo_removes_every_trace(demo_league, client, write_document):
     client.get(f"{BASE}/openapi.json")  # cache the demo spec and flag, as a running gateway would have
     client.get(f"{BASE}/teams")
+    assert all(DEMO_NOTE in tool["description"] for tool in mcp(client, "tools/list")["tools"])  # and its tools
     call_command("sportstats_import", write_document(dataset()), drop_demo=True)
     assert Team.objects.count() == 3
     assert not any(model.objects.filter(is_demo=True).exists() for model in (Team, Player, Game, Stat))
