@@ -123,3 +123,30 @@ def test_a_cached_token_follows_its_user(client, oauth_token, settings):
     assert client.get("/plugins/todo/todos/x", **auth).json() == {"todos": ["mine"]}
     token.user.delete()
     assert client.get("/plugins/todo/todos/x", **auth).status_code == 401
+
+
+def test_with_the_cache_warm_a_manifest_costs_no_query_and_a_todos_call_one(
+    client, oauth_token, settings, shared_cache, django_assert_num_queries
+):
+    settings.GATEWAY_PLUGIN_CACHE_SECONDS = settings.GATEWAY_TOKEN_CACHE_SECONDS = 300
+    _token, value = oauth_token()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {value}"}
+    tool_call = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "getTodos", "arguments": {"username": "ann"}},
+    }
+    mcp = {"HTTP_ACCEPT": "application/json, text/event-stream", "HTTP_MCP_PROTOCOL_VERSION": "2025-11-25", **auth}
+    manifest, todos = "/plugins/todo/.well-known/ai-plugin.json", "/plugins/todo/todos/ann"
+    # Warm the plugin row, the token and the MCP tool map.
+    client.get(manifest)
+    client.get(todos, **auth)
+    client.post("/plugins/todo/mcp", tool_call, "application/json", **mcp)
+    with django_assert_num_queries(0):
+        assert client.get(manifest).status_code == 200
+    with django_assert_num_queries(1):  # the todos; plugin row and token from the cache
+        assert client.get(todos, **auth).json() == {"todos": []}
+    with django_assert_num_queries(1):  # the same over MCP: one authentication, one query
+        answer = client.post("/plugins/todo/mcp", tool_call, "application/json", **mcp).json()
+    assert answer["result"]["structuredContent"] == {"todos": []}, answer

@@ -133,6 +133,20 @@ def test_unsupported_method_is_405_json(client):
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
+def test_add_and_delete_cost_fixed_queries_whatever_the_list_length(client, add, django_assert_num_queries):
+    for index in range(30):
+        add(f"item {index}")
+    # The plugin's settings row, then the INSERT.
+    with django_assert_num_queries(2):
+        assert add("one more")["status"] == "success"
+    # The settings row; then, in one transaction (a savepoint here, inside the test's): the owner's
+    # row ids locked in order, the row at the index read, its DELETE, the savepoint released.
+    with django_assert_num_queries(6):
+        response = client.delete(URL.format("ann"), {"todo_idx": 3}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["deleted"] == "item 3"
+    assert len(client.get(URL.format("ann")).json()["todos"]) == 30
+
+
 def test_get_todos_costs_two_queries_whatever_the_list_length(client, add, django_assert_num_queries):
     for index in range(30):
         add(f"item {index}")

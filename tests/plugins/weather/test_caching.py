@@ -65,3 +65,11 @@ def test_local_time_is_now_at_the_place_even_from_the_cache(client, openweather)
     expected = {(now - timedelta(minutes=n)).strftime("%Y-%m-%dT%H:%M+01:00") for n in range(2)}
     for answer in answers:
         assert answer["local_time"] in expected
+
+
+def test_each_operation_costs_two_queries_cold_or_cached(client, openmeteo, django_assert_num_queries):
+    # The gateway's plugin row and the weather settings row (both from Redis in production, from the
+    # database here); the places and forecasts themselves come from the cache or the upstream.
+    for path in (CURRENT, FORECAST, CURRENT, FORECAST):
+        with django_assert_num_queries(2):
+            assert client.get(path, {"place": "Lisbon"}).status_code == 200
