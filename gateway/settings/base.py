@@ -154,8 +154,9 @@ GATEWAY_USAGE_ENABLED = env_bool("GATEWAY_USAGE_ENABLED", True)
 GATEWAY_USAGE_RETENTION_DAYS = int(os.environ.get("GATEWAY_USAGE_RETENTION_DAYS", "30"))
 # With Redis, rows are buffered there and written in bulk: a drain every this many rows, or on the
 # first call after this many seconds without one (gateway.usage.buffer).
-GATEWAY_USAGE_BATCH = int(os.environ.get("GATEWAY_USAGE_BATCH", "500"))
-GATEWAY_USAGE_DRAIN_SECONDS = int(os.environ.get("GATEWAY_USAGE_DRAIN_SECONDS", "2"))
+# At least 1 each: a batch of 0 would drain on every call, and Redis refuses an expiry of 0 seconds.
+GATEWAY_USAGE_BATCH = max(1, int(os.environ.get("GATEWAY_USAGE_BATCH", "500")))
+GATEWAY_USAGE_DRAIN_SECONDS = max(1, int(os.environ.get("GATEWAY_USAGE_DRAIN_SECONDS", "2")))
 GATEWAY_PLUGIN_CACHE_SECONDS = int(
     os.environ.get("GATEWAY_PLUGIN_CACHE_SECONDS") or (300 if GATEWAY_SHARED_CACHE else 0)
 )
