@@ -245,6 +245,21 @@ def test_a_request_without_an_s256_challenge_is_refused_before_login_and_consent
         assert query["error_description"] == ['Unsupported "plain" code_challenge_method; use "S256".']
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_resource_that_is_not_this_plugin_shows_an_error_page(live_server, platform_client, signed_in):
+    browser = Browser(live_server.url)
+    if signed_in:
+        login = browser.get(f"{BASE}accounts/login/")
+        browser.post_form(f"{BASE}accounts/login/", login.text, {"username": "ann", "password": "ann-password-1"})
+    url = authorize_url(BASE, platform_client["client_id"], resource="https://evil.example/mcp")
+    response = browser.get(url)
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert "This sign-in link is not valid" in response.text
+    assert "The app asked for access to https://evil.example/mcp, which is not TODO List." in response.text
+    assert "location" not in response.headers
+
+
 def test_tokens_are_bound_to_their_plugin(live_server, platform_client):
     Plugin.objects.filter(slug="echo").update(auth_mode="service_http")
     Plugin.objects.filter(slug="sportstats").update(auth_mode="oauth")
