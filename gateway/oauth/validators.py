@@ -5,9 +5,11 @@ revokes the tokens its first exchange issued, client secrets use the fast hasher
 (gateway.oauth.hashers), and PKCE is required of every client the operator did not exempt.
 """
 
+from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2.rfc6749 import errors
 
 from . import tokencache
 from .codes import code_hash, redeemed_code_record, redeemed_code_replayed
@@ -31,6 +33,17 @@ class GatewayOAuthLibCore(OAuthLibCore):
         call = getattr(request, "call", None)
         self.server.request_validator.prefetched = call.cached if call is not None else {}
         return super().verify_request(request, scopes)
+
+    def validate_authorization_request(self, request):
+        scopes, credentials = super().validate_authorization_request(request)
+        # A "plain" challenge (oauthlib's default when no method is sent, RFC 7636 §4.3) is refused
+        # here, with the missing one, not by DOT once the user has signed in and clicked Allow.
+        if "code_challenge" in credentials and credentials.get("code_challenge_method") != "S256":
+            description = 'Unsupported "plain" code_challenge_method; use "S256".'
+            raise OAuthToolkitError(
+                error=errors.InvalidRequestError(description=description, request=credentials["request"])
+            )
+        return scopes, credentials
 
     def extract_headers(self, request):
         headers = super().extract_headers(request)

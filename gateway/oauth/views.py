@@ -59,9 +59,12 @@ class PluginResourceMixin:
         # The consent form posts an empty `resource` when none was asked for.
         foreign = [uri for uri in resources if uri and not resource_belongs_to_plugin(request, request.plugin, uri)]
         if foreign:
-            description = f"The resource {foreign[0]} is not served by this plugin."
-            return JsonResponse({"error": "invalid_target", "error_description": description}, status=400)
+            return self.resource_refused(foreign[0])
         return super().dispatch(request, *args, **kwargs)
+
+    def resource_refused(self, uri: str):
+        description = f"The resource {uri} is not served by this plugin."
+        return JsonResponse({"error": "invalid_target", "error_description": description}, status=400)
 
 
 class MetadataDocumentClientMixin:
@@ -118,6 +121,12 @@ class AuthorizationView(PluginResourceMixin, MetadataDocumentClientMixin, dot_vi
 
     def get_login_url(self):
         return reverse(f"{self.request.plugin.slug}:login")
+
+    def resource_refused(self, uri: str):
+        # A person reads this answer, not the client: the consent page's error branch, as for a
+        # refused client, never a redirect to a callback.
+        description = f"The app asked for access to {uri}, which is not {self.request.plugin.display_name}."
+        return self.render_to_response({"error": {"error": "invalid_target", "description": description}}, status=400)
 
     def handle_no_permission(self):
         # A request no sign-in could make valid (no PKCE, an unknown client or redirect URI) is refused

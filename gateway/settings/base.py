@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -213,6 +214,18 @@ CORS_ALLOWED_ORIGINS = [
 ]
 # No URL is enabled by path: gateway.signals enables plugin URLs (both modes) for the origins above.
 CORS_URLS_REGEX = r"^$"
+# What a browser-based MCP client sends besides the defaults: the protocol version (2025-06-18 on),
+# the session and resumption headers (2025-11-25), and the method and name headers (2026-07-28).
+CORS_ALLOW_HEADERS = (
+    *default_cors_headers,
+    "mcp-protocol-version",
+    "mcp-session-id",
+    "last-event-id",
+    "mcp-method",
+    "mcp-name",
+)
+# What browser code may read from an answer: the 401's challenge (where the OAuth metadata is) and the session.
+CORS_EXPOSE_HEADERS = ["WWW-Authenticate", "Mcp-Session-Id"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -2,6 +2,7 @@
 
 import base64
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -209,6 +210,53 @@ def test_bad_client_or_redirect_shows_an_error_page_and_never_redirects(live_ser
     response = browser.get(authorize_url(BASE, **params))
     assert response.status_code == 400
     assert "This sign-in link is not valid" in response.text
+    assert "location" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "pkce",
+    [{}, {"code_challenge": "a" * 43, "code_challenge_method": "plain"}, {"code_challenge": "a" * 43}],
+    ids=["none", "plain", "no-method-means-plain"],
+)
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_request_without_an_s256_challenge_is_refused_before_login_and_consent(
+    live_server, oauth_plugin, pkce, signed_in
+):
+    client = OAuthClient.objects.create(
+        plugin=Plugin.objects.get(slug="todo"),
+        name="Agent",
+        client_type="public",
+        authorization_grant_type="authorization-code",
+        redirect_uris=CALLBACK,
+    )
+    browser = Browser(live_server.url)
+    if signed_in:
+        login = browser.get(f"{BASE}accounts/login/")
+        browser.post_form(f"{BASE}accounts/login/", login.text, {"username": "ann", "password": "ann-password-1"})
+    response = browser.get(authorize_url(BASE, client.client_id, **pkce))
+    assert response.status_code == 302
+    location = response.headers["location"]
+    assert location.startswith(f"{CALLBACK}?")
+    query = parse_qs(urlsplit(location).query)
+    assert query["error"] == ["invalid_request"]
+    assert query["state"] == ["xyz-state"]
+    assert query["iss"] == [f"{live_server.url}{BASE.rstrip('/')}"]
+    if pkce:
+        assert query["error_description"] == ['Unsupported "plain" code_challenge_method; use "S256".']
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_resource_that_is_not_this_plugin_shows_an_error_page(live_server, platform_client, signed_in):
+    browser = Browser(live_server.url)
+    if signed_in:
+        login = browser.get(f"{BASE}accounts/login/")
+        browser.post_form(f"{BASE}accounts/login/", login.text, {"username": "ann", "password": "ann-password-1"})
+    url = authorize_url(BASE, platform_client["client_id"], resource="https://evil.example/mcp")
+    response = browser.get(url)
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert "This sign-in link is not valid" in response.text
+    assert "The app asked for access to https://evil.example/mcp, which is not TODO List." in response.text
     assert "location" not in response.headers
 
 

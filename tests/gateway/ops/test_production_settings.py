@@ -48,6 +48,22 @@ def test_no_oauth2_provider_check_is_silenced():
 
 
 @pytest.mark.server
+@pytest.mark.parametrize(("preload", "silenced"), [("0", "1 silenced"), ("1", "no issues (0 silenced)")])
+def test_the_docs_name_the_one_silenced_check(preload, silenced):
+    """HSTS preload (security.W021) is silenced only while it is off, and the docs say so."""
+    result = manage(
+        "check", "--deploy", "--settings=gateway.settings.production", **PRODUCTION_ENV, GATEWAY_HSTS_PRELOAD=preload
+    )
+    assert result.returncode == 0, result.stderr
+    assert silenced in result.stdout
+    for doc in ("docs/security.md", "docs/deployment.md"):
+        text = " ".join((ROOT / doc).read_text().split())
+        assert "`security.W021` (HSTS preload)" in text
+        assert "none of its checks silenced" not in text
+        assert "DOT warnings the gateway answers by design are silenced" not in text
+
+
+@pytest.mark.server
 def test_check_deploy_flags_a_disabled_ssl_redirect():
     result = manage(
         "check", "--deploy", "--settings=gateway.settings.production", **PRODUCTION_ENV, GATEWAY_SSL_REDIRECT="0"

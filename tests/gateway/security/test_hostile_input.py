@@ -291,7 +291,7 @@ def test_a_malformed_resource_is_invalid_target(world, resource):
     query = {"response_type": "code", "client_id": world["client"].client_id, "redirect_uri": CALLBACK}
     response = client.get("/plugins/todo/oauth/authorize", {**query, "resource": resource})
     assert response.status_code == 400
-    assert response.json()["error"] == "invalid_target"
+    assert "This sign-in link is not valid" in response.content.decode()
     response = Client().post("/plugins/todo/oauth/token", token_form(world, resource=resource))
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_target"
@@ -394,4 +394,4 @@ def test_a_resource_with_a_query_is_invalid_target(world):
     query = {"response_type": "code", "client_id": world["client"].client_id, "redirect_uri": CALLBACK}
     response = client.get("/plugins/todo/oauth/authorize", {**query, "resource": resource})
     assert response.status_code == 400
-    assert response.json()["error"] == "invalid_target"
+    assert "This sign-in link is not valid" in response.content.decode()

@@ -291,8 +291,11 @@ def test_a_self_registered_confidential_client_with_s256_gets_tokens(live_server
 def test_the_plain_pkce_method_is_refused(live_server, oauth_plugin):
     client = register(live_server, token_endpoint_auth_method="none")
     url = authorize_url(BASE, client["client_id"], code_challenge="x" * 43, code_challenge_method="plain")
-    result = approve(Browser(live_server.url), url, username="ann", password="ann-password-1")
-    assert result["error"] == "invalid_request" and "code" not in result
+    # Refused at once, before the sign-in page (test_oauth.py covers a signed-in user and no method).
+    response = Browser(live_server.url).get(url)
+    assert response.headers["location"].startswith(CALLBACK)
+    result = parse_qs(urlsplit(response.headers["location"]).query)
+    assert result["error"] == ["invalid_request"] and "code" not in result
     assert not Grant.objects.exists()
 
 
