@@ -68,6 +68,9 @@ def header_value(raw: str | None) -> str | None:
 
 def request_version(method: str, params: dict | None, headers) -> str:
     """Return the revision a request is to be read in, or raise for an unknown or inconsistent one."""
+    # Only a missing header means 2025-03-26: an empty one is an unknown version. (WSGI hands header
+    # bytes over decoded as latin-1, so non-ASCII arrives as "Ã©" under gunicorn, but granian passes
+    # a value that is not visible ASCII as "", which `or` used to read as no header at all.)
     version = headers.get("mcp-protocol-version")
     if method == "initialize" and version not in MODERN_VERSIONS:
         offered = (params or {}).get("protocolVersion")
@@ -75,23 +78,24 @@ def request_version(method: str, params: dict | None, headers) -> str:
         return offered if offered in HANDSHAKE_VERSIONS else HANDSHAKE_VERSIONS[-1]
     meta = (params or {}).get("_meta")
     meta = meta if isinstance(meta, dict) else {}
-    if version is None and meta.get(types.PROTOCOL_VERSION_META_KEY) in MODERN_VERSIONS:
+    if version is None and types.PROTOCOL_VERSION_META_KEY in meta:
         raise ProtocolError(jsonrpc.HEADER_MISMATCH, "Send the MCP-Protocol-Version header named in params._meta.")
-    version = version or VERSION_WITHOUT_HEADER
+    version = VERSION_WITHOUT_HEADER if version is None else version
     if version not in SUPPORTED_VERSIONS:
         raise unsupported_version(version)
+    # Whatever the revision, a body that names another one disagrees with the header.
+    if meta.get(types.PROTOCOL_VERSION_META_KEY, version) != version:
+        raise ProtocolError(jsonrpc.HEADER_MISMATCH, "MCP-Protocol-Version does not match params._meta.")
     if version in MODERN_VERSIONS:
-        check_modern_envelope(method, params or {}, meta, version, headers)
+        check_modern_envelope(method, params or {}, meta, headers)
     return version
 
 
-def check_modern_envelope(method: str, params: dict, meta: dict, version: str, headers) -> None:
-    """Check a 2026-07-28 request's `_meta` (-32602 when incomplete) against its headers (-32020)."""
+def check_modern_envelope(method: str, params: dict, meta: dict, headers) -> None:
+    """Check a 2026-07-28 request's `_meta` (-32602 when incomplete) and its method headers (-32020)."""
     missing = [key for key in (types.PROTOCOL_VERSION_META_KEY, types.CLIENT_CAPABILITIES_META_KEY) if key not in meta]
     if missing:
         raise ProtocolError(jsonrpc.INVALID_PARAMS, f"params._meta must carry {' and '.join(missing)}.")
-    if meta[types.PROTOCOL_VERSION_META_KEY] != version:
-        raise ProtocolError(jsonrpc.HEADER_MISMATCH, "MCP-Protocol-Version does not match params._meta.")
     if headers.get("mcp-method") != method:
         raise ProtocolError(jsonrpc.HEADER_MISMATCH, "Mcp-Method does not match the request's method.")
     name_key = NAME_HEADER_METHODS.get(method)

@@ -219,3 +219,27 @@ def test_tool_call_name_header_must_match_plain_or_base64(client):
     assert mismatch.status_code == 400
     assert mismatch.json()["error"]["code"] == -32020
     assert modern(client, "tools/call", params, **{"Mcp-Name": "=?base64?not base64?="}).status_code == 400
+
+
+@pytest.mark.parametrize("header", ["2025-11-25", "2025-06-18", MODERN])
+@pytest.mark.parametrize("named", ["2025-11-25", MODERN])
+def test_a_meta_version_that_disagrees_with_the_header_is_a_header_mismatch(client, header, named):
+    meta = {**MODERN_META, "io.modelcontextprotocol/protocolVersion": named}
+    response = rpc(
+        client, "tools/list", {"_meta": meta}, **{"MCP-Protocol-Version": header, "Mcp-Method": "tools/list"}
+    )
+    assert response.status_code == (200 if header == named else 400)
+    if header != named:
+        assert response.json()["error"] == {
+            "code": -32020,
+            "message": "MCP-Protocol-Version does not match params._meta.",
+        }
+
+
+# WSGI servers decode header bytes as latin-1 (gunicorn: "Ã©"); granian passes a non-ASCII value as "".
+@pytest.mark.parametrize("header", ["\xc3\xa9", "2025-11-25\xc3\xa9", ""])
+def test_a_non_ascii_or_empty_version_header_is_an_unknown_version(client, header):
+    response = rpc(client, "tools/list", **{"MCP-Protocol-Version": header})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32022
+    assert response.json()["error"]["data"]["requested"] == header
