@@ -7,6 +7,7 @@ Mcp-Method/Mcp-Name headers) share one dispatcher.
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -101,6 +102,34 @@ def check_modern_envelope(method: str, params: dict, meta: dict, headers) -> Non
     name_key = NAME_HEADER_METHODS.get(method)
     if name_key and header_value(headers.get("mcp-name")) != params.get(name_key):
         raise ProtocolError(jsonrpc.HEADER_MISMATCH, f"Mcp-Name does not match params.{name_key}.")
+
+
+def refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def load_message(body: bytes):
+    """Return the decoded JSON body, or None if it is not JSON (NaN and Infinity are not, as in the API)."""
+    try:
+        return json.loads(body, parse_constant=refuse_constant)
+    except ValueError:
+        return None
+
+
+def parse_message(raw) -> jsonrpc.JSONRPCMessage:
+    """Validate one decoded JSON-RPC message (raises ProtocolError: -32700 not JSON, -32600 not a message)."""
+    if raw is None:
+        raise ProtocolError(jsonrpc.PARSE_ERROR, "Send one JSON-RPC 2.0 message as a JSON object.")
+    if isinstance(raw, dict) and "params" in raw and not isinstance(raw["params"], dict):
+        raise ProtocolError(jsonrpc.INVALID_REQUEST, "params must be a JSON object (arguments by name).")
+    try:
+        message = jsonrpc.jsonrpc_message_adapter.validate_python(raw, by_name=False)
+    except ValidationError:
+        raise ProtocolError(jsonrpc.INVALID_REQUEST, "Send one JSON-RPC 2.0 message as a JSON object.") from None
+    if isinstance(message, jsonrpc.JSONRPCNotification) and "id" in raw:
+        # A request whose id is not a string or integer would pass as a notification and go unanswered.
+        raise ProtocolError(jsonrpc.INVALID_REQUEST, "A request id must be a string or an integer.")
+    return message
 
 
 def method_not_found(method: str, modern: bool) -> ProtocolError:

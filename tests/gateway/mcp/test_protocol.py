@@ -243,3 +243,48 @@ def test_a_non_ascii_or_empty_version_header_is_an_unknown_version(client, heade
     assert response.status_code == 400
     assert response.json()["error"]["code"] == -32022
     assert response.json()["error"]["data"]["requested"] == header
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_a_parse_error(client, constant):
+    body = '{"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"x": ' + constant + "}}"
+    response = client.post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32700
+
+
+def test_a_fractional_request_id_is_refused_saying_what_is_required(client):
+    response = rpc(client, "tools/list", message_id=1.5, **{"MCP-Protocol-Version": "2025-11-25"})
+    assert response.status_code == 400
+    assert response.json()["error"] == {"code": -32600, "message": "A request id must be a string or an integer."}
+
+
+def test_params_that_are_no_object_are_refused_saying_so(client):
+    response = rpc(client, "tools/list", [1], **{"MCP-Protocol-Version": "2025-11-25"})
+    assert response.status_code == 400
+    assert response.json()["error"] == {"code": -32600, "message": "params must be a JSON object (arguments by name)."}
+
+
+def test_notification_reply_has_no_content_type(client):
+    response = rpc(client, "notifications/initialized", message_id=None, **{"MCP-Protocol-Version": "2025-11-25"})
+    assert response.status_code == 202
+    assert "Content-Type" not in response
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "", "application/jsonx"])
+def test_a_body_that_is_not_declared_json_is_415(client, content_type):
+    body = '{"jsonrpc": "2.0", "id": 1, "method": "ping"}'
+    response = client.post(URL, body, content_type=content_type)
+    assert response.status_code == 415
+    assert response.json()["error"] == {
+        "code": -32600,
+        "message": "Send the JSON-RPC message with 'Content-Type: application/json'.",
+    }
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "Application/JSON"])
+def test_json_with_a_charset_or_in_capitals_is_accepted(client, content_type):
+    body = '{"jsonrpc": "2.0", "id": 1, "method": "ping"}'
+    response = client.post(URL, body, content_type=content_type, headers={"MCP-Protocol-Version": "2025-11-25"})
+    assert response.status_code == 200
+    assert response.json()["result"] == {}
