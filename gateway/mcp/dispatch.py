@@ -56,11 +56,17 @@ def operation_request(request, operation: Operation, arguments: dict) -> tuple[s
 
 def call_operation(request, operation: Operation, arguments: dict) -> tuple[int, object]:
     """Call the operation's view in-process; return (HTTP status, decoded JSON body)."""
+    # MCP 2025-11-25: arguments the inputSchema refuses are a tool execution error the model can correct.
+    problem = operation.argument_error(arguments)
+    if problem:
+        raise ToolArgumentError(f"Invalid arguments: {problem}")
     api_path, sub_request = operation_request(request, operation, arguments)
     try:
         match = resolve(api_path, urlconf=request.plugin.config.api_urlconf)
     except Resolver404 as exc:
-        raise ToolArgumentError(f"No endpoint matches {api_path}: check the path arguments.") from exc
+        # The route's converters refused a value (a negative id): name the argument, not our URL.
+        values = "; ".join(f"{name}: {arguments.get(name)!r} is not a valid value" for name in operation.path_params)
+        raise ToolArgumentError(f"{values}.") from exc
     # A plugin view renders its answer and applies the answer cap itself (gateway.contract), as for a direct call.
     response = match.func(sub_request, *match.args, **match.kwargs)
     request.call.tool_status = response.status_code

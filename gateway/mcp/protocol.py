@@ -7,6 +7,7 @@ Mcp-Method/Mcp-Name headers) share one dispatcher.
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,6 +69,9 @@ def header_value(raw: str | None) -> str | None:
 
 def request_version(method: str, params: dict | None, headers) -> str:
     """Return the revision a request is to be read in, or raise for an unknown or inconsistent one."""
+    # Only a missing header means 2025-03-26: an empty one is an unknown version. (WSGI hands header
+    # bytes over decoded as latin-1, so non-ASCII arrives as "Ã©" under gunicorn, but granian passes
+    # a value that is not visible ASCII as "", which `or` used to read as no header at all.)
     version = headers.get("mcp-protocol-version")
     if method == "initialize" and version not in MODERN_VERSIONS:
         offered = (params or {}).get("protocolVersion")
@@ -75,28 +79,57 @@ def request_version(method: str, params: dict | None, headers) -> str:
         return offered if offered in HANDSHAKE_VERSIONS else HANDSHAKE_VERSIONS[-1]
     meta = (params or {}).get("_meta")
     meta = meta if isinstance(meta, dict) else {}
-    if version is None and meta.get(types.PROTOCOL_VERSION_META_KEY) in MODERN_VERSIONS:
+    if version is None and types.PROTOCOL_VERSION_META_KEY in meta:
         raise ProtocolError(jsonrpc.HEADER_MISMATCH, "Send the MCP-Protocol-Version header named in params._meta.")
-    version = version or VERSION_WITHOUT_HEADER
+    version = VERSION_WITHOUT_HEADER if version is None else version
     if version not in SUPPORTED_VERSIONS:
         raise unsupported_version(version)
+    # Whatever the revision, a body that names another one disagrees with the header.
+    if meta.get(types.PROTOCOL_VERSION_META_KEY, version) != version:
+        raise ProtocolError(jsonrpc.HEADER_MISMATCH, "MCP-Protocol-Version does not match params._meta.")
     if version in MODERN_VERSIONS:
-        check_modern_envelope(method, params or {}, meta, version, headers)
+        check_modern_envelope(method, params or {}, meta, headers)
     return version
 
 
-def check_modern_envelope(method: str, params: dict, meta: dict, version: str, headers) -> None:
-    """Check a 2026-07-28 request's `_meta` (-32602 when incomplete) against its headers (-32020)."""
+def check_modern_envelope(method: str, params: dict, meta: dict, headers) -> None:
+    """Check a 2026-07-28 request's `_meta` (-32602 when incomplete) and its method headers (-32020)."""
     missing = [key for key in (types.PROTOCOL_VERSION_META_KEY, types.CLIENT_CAPABILITIES_META_KEY) if key not in meta]
     if missing:
         raise ProtocolError(jsonrpc.INVALID_PARAMS, f"params._meta must carry {' and '.join(missing)}.")
-    if meta[types.PROTOCOL_VERSION_META_KEY] != version:
-        raise ProtocolError(jsonrpc.HEADER_MISMATCH, "MCP-Protocol-Version does not match params._meta.")
     if headers.get("mcp-method") != method:
         raise ProtocolError(jsonrpc.HEADER_MISMATCH, "Mcp-Method does not match the request's method.")
     name_key = NAME_HEADER_METHODS.get(method)
     if name_key and header_value(headers.get("mcp-name")) != params.get(name_key):
         raise ProtocolError(jsonrpc.HEADER_MISMATCH, f"Mcp-Name does not match params.{name_key}.")
+
+
+def refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def load_message(body: bytes):
+    """Return the decoded JSON body, or None if it is not JSON (NaN and Infinity are not, as in the API)."""
+    try:
+        return json.loads(body, parse_constant=refuse_constant)
+    except ValueError:
+        return None
+
+
+def parse_message(raw) -> jsonrpc.JSONRPCMessage:
+    """Validate one decoded JSON-RPC message (raises ProtocolError: -32700 not JSON, -32600 not a message)."""
+    if raw is None:
+        raise ProtocolError(jsonrpc.PARSE_ERROR, "Send one JSON-RPC 2.0 message as a JSON object.")
+    if isinstance(raw, dict) and "params" in raw and not isinstance(raw["params"], dict):
+        raise ProtocolError(jsonrpc.INVALID_REQUEST, "params must be a JSON object (arguments by name).")
+    try:
+        message = jsonrpc.jsonrpc_message_adapter.validate_python(raw, by_name=False)
+    except ValidationError:
+        raise ProtocolError(jsonrpc.INVALID_REQUEST, "Send one JSON-RPC 2.0 message as a JSON object.") from None
+    if isinstance(message, jsonrpc.JSONRPCNotification) and "id" in raw:
+        # A request whose id is not a string or integer would pass as a notification and go unanswered.
+        raise ProtocolError(jsonrpc.INVALID_REQUEST, "A request id must be a string or an integer.")
+    return message
 
 
 def method_not_found(method: str, modern: bool) -> ProtocolError:

@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import jsonschema_rs
 from django.core.cache import cache
 from mcp_types import Tool, ToolAnnotations
 
@@ -32,6 +33,18 @@ class Operation:
     query_params: tuple[str, ...] = ()
     input_schema: dict = field(default_factory=dict)
     output_schema: dict | None = None
+    # Compiled once with the operation (operations_at keeps both per process): a call's check costs
+    # about 0.1 microsecond where jsonschema's Python validator costs 10 on these small flat schemas.
+    validator: jsonschema_rs.Draft202012Validator | None = field(default=None, compare=False, repr=False)
+
+    def argument_error(self, arguments: dict) -> str | None:
+        """Return what is wrong with a call's arguments against the published inputSchema, else None."""
+        if self.validator is None or self.validator.is_valid(arguments):
+            return None
+        return "; ".join(
+            f"{'/'.join(map(str, error.instance_path))}: {error.message}" if error.instance_path else error.message
+            for error in self.validator.iter_errors(arguments)
+        )
 
     def tool(self) -> Tool:
         read_only, destructive, idempotent = METHOD_HINTS.get(self.method, (False, True, False))
@@ -97,6 +110,7 @@ def operation_from_spec(path: str, method: str, spec_operation: dict, components
         path_params=tuple(located["path"]),
         query_params=tuple(located["query"]),
         input_schema=input_schema,
+        validator=jsonschema_rs.Draft202012Validator(input_schema),
         output_schema=output if isinstance(output, dict) and output.get("type") == "object" else None,
     )
 

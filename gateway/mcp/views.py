@@ -1,19 +1,16 @@
 """The Streamable HTTP endpoint at <plugin base>/mcp: one JSON-RPC message per POST, JSON answers."""
 
-import json
-
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from mcp_types import jsonrpc
-from pydantic import ValidationError
 from rest_framework import exceptions
 from rest_framework.request import Request
 
 from ..auth import InsufficientScope, PluginAuthentication
 from ..errors import error_body
 from ..models import AuthMode
-from .protocol import ProtocolError, answer
+from .protocol import ProtocolError, answer, load_message, parse_message
 from .server import plugin_server
 
 
@@ -73,28 +70,24 @@ def endpoint(request):
         return response
     if not origin_allowed(request):
         return JsonResponse(error_body("forbidden", "This Origin may not call the MCP server."), status=403)
-    try:
-        raw = json.loads(request.body)
-    except ValueError:
-        raw = None
+    if request.content_type != "application/json":  # parsed and lowercased by Django, parameters apart
+        message = "Send the JSON-RPC message with 'Content-Type: application/json'."
+        return rpc_error(None, ProtocolError(jsonrpc.INVALID_REQUEST, message, status=415))
+    raw = load_message(request.body)
     record = request.call
     tool_call_named(record, raw)
     challenge = authenticate(request)
     if challenge is not None:
         return challenge
     try:
-        if raw is None:
-            raise ValueError("not JSON")
-        message = jsonrpc.jsonrpc_message_adapter.validate_python(raw, by_name=False)
-    except ValueError as exc:
-        code = jsonrpc.INVALID_REQUEST if isinstance(exc, ValidationError) else jsonrpc.PARSE_ERROR
-        return rpc_error(None, ProtocolError(code, "Send one JSON-RPC 2.0 message as a JSON object."))
-    if isinstance(message, jsonrpc.JSONRPCNotification) and "id" in raw:
-        # A request whose id is not a string or number would pass as a notification and go unanswered.
-        return rpc_error(None, ProtocolError(jsonrpc.INVALID_REQUEST, "A request id must be a string or a number."))
+        message = parse_message(raw)
+    except ProtocolError as exc:
+        return rpc_error(None, exc)
     if not isinstance(message, jsonrpc.JSONRPCRequest):
-        # Notifications and responses need no answer.
-        return HttpResponse(status=202)
+        # Notifications and responses need no answer: 202, no body and so no Content-Type.
+        response = HttpResponse(status=202)
+        del response["Content-Type"]
+        return response
     try:
         result = answer(plugin_server(request), message, request.headers)
     except ProtocolError as exc:

@@ -219,3 +219,72 @@ def test_tool_call_name_header_must_match_plain_or_base64(client):
     assert mismatch.status_code == 400
     assert mismatch.json()["error"]["code"] == -32020
     assert modern(client, "tools/call", params, **{"Mcp-Name": "=?base64?not base64?="}).status_code == 400
+
+
+@pytest.mark.parametrize("header", ["2025-11-25", "2025-06-18", MODERN])
+@pytest.mark.parametrize("named", ["2025-11-25", MODERN])
+def test_a_meta_version_that_disagrees_with_the_header_is_a_header_mismatch(client, header, named):
+    meta = {**MODERN_META, "io.modelcontextprotocol/protocolVersion": named}
+    response = rpc(
+        client, "tools/list", {"_meta": meta}, **{"MCP-Protocol-Version": header, "Mcp-Method": "tools/list"}
+    )
+    assert response.status_code == (200 if header == named else 400)
+    if header != named:
+        assert response.json()["error"] == {
+            "code": -32020,
+            "message": "MCP-Protocol-Version does not match params._meta.",
+        }
+
+
+# WSGI servers decode header bytes as latin-1 (gunicorn: "Ã©"); granian passes a non-ASCII value as "".
+@pytest.mark.parametrize("header", ["\xc3\xa9", "2025-11-25\xc3\xa9", ""])
+def test_a_non_ascii_or_empty_version_header_is_an_unknown_version(client, header):
+    response = rpc(client, "tools/list", **{"MCP-Protocol-Version": header})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32022
+    assert response.json()["error"]["data"]["requested"] == header
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_a_parse_error(client, constant):
+    body = '{"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"x": ' + constant + "}}"
+    response = client.post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32700
+
+
+def test_a_fractional_request_id_is_refused_saying_what_is_required(client):
+    response = rpc(client, "tools/list", message_id=1.5, **{"MCP-Protocol-Version": "2025-11-25"})
+    assert response.status_code == 400
+    assert response.json()["error"] == {"code": -32600, "message": "A request id must be a string or an integer."}
+
+
+def test_params_that_are_no_object_are_refused_saying_so(client):
+    response = rpc(client, "tools/list", [1], **{"MCP-Protocol-Version": "2025-11-25"})
+    assert response.status_code == 400
+    assert response.json()["error"] == {"code": -32600, "message": "params must be a JSON object (arguments by name)."}
+
+
+def test_notification_reply_has_no_content_type(client):
+    response = rpc(client, "notifications/initialized", message_id=None, **{"MCP-Protocol-Version": "2025-11-25"})
+    assert response.status_code == 202
+    assert "Content-Type" not in response
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "", "application/jsonx"])
+def test_a_body_that_is_not_declared_json_is_415(client, content_type):
+    body = '{"jsonrpc": "2.0", "id": 1, "method": "ping"}'
+    response = client.post(URL, body, content_type=content_type)
+    assert response.status_code == 415
+    assert response.json()["error"] == {
+        "code": -32600,
+        "message": "Send the JSON-RPC message with 'Content-Type: application/json'.",
+    }
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "Application/JSON"])
+def test_json_with_a_charset_or_in_capitals_is_accepted(client, content_type):
+    body = '{"jsonrpc": "2.0", "id": 1, "method": "ping"}'
+    response = client.post(URL, body, content_type=content_type, headers={"MCP-Protocol-Version": "2025-11-25"})
+    assert response.status_code == 200
+    assert response.json()["result"] == {}
