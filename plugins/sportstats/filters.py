@@ -3,6 +3,7 @@
 import re
 
 from django.http import QueryDict
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 MAX_ID = 2**31 - 1
@@ -37,8 +38,19 @@ def id_list(help_text: str, **options) -> QueryListField:
     )
 
 
+# What the field takes, as its schema says (and MCP checks tool arguments against): assistants send a
+# season as the number 2018 as often as the text "2018-19".
+SEASON_SCHEMA = {
+    "type": ["integer", "string"],
+    "minimum": FIRST_SEASON,
+    "maximum": LAST_SEASON,
+    "pattern": SEASON_RE.pattern.join("^$"),
+}
+
+
+@extend_schema_field(SEASON_SCHEMA)
 class SeasonField(serializers.CharField):
-    """A season as the year it began: "2018"; "2018-19" and "2018-2019" are read the same way."""
+    """A season as the year it began: 2018 or "2018"; "2018-19" and "2018-2019" are read the same way."""
 
     default_error_messages = {"season": "Use the year the season began, e.g. 2018 for 2018-19 (1946 to 2100)."}
 

@@ -33,7 +33,7 @@ def tool_calls() -> dict[str, dict[str, dict]]:
             "getTeam": {"id": team.id},
             "getPlayers": {"search": player.last_name},
             "getPlayer": {"id": player.id},
-            "getGames": {"seasons": [str(game.season)], "per_page": 5},  # the inputSchema says strings
+            "getGames": {"seasons": [game.season], "per_page": 5},
             "getGame": {"id": game.id},
             "getStats": {"game_ids": [game.id], "per_page": 5},
             "getSeasonAverages": {"player_ids": [player.id]},

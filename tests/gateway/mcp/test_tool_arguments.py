@@ -26,6 +26,8 @@ def call(client, slug: str, name: str, arguments: dict) -> dict:
         ("sportstats", "getPlayer", {"id": "1"}, 'id: "1" is not of type "integer"'),
         ("sportstats", "getStats", {"game_ids": "1,2"}, 'game_ids: "1,2" is not of type "array"'),
         ("sportstats", "getStats", {"game_ids": [0]}, "game_ids/0: 0 is less than the minimum of 1"),
+        ("sportstats", "getGames", {"seasons": [1900]}, "seasons/0: 1900 is less than the minimum of 1946"),
+        ("sportstats", "getGames", {"seasons": ["last year"]}, 'seasons/0: "last year" does not match'),
     ],
 )
 def test_arguments_the_input_schema_refuses_are_a_tool_error_naming_them(client, slug, name, arguments, message):
@@ -47,3 +49,11 @@ def test_a_path_argument_no_route_takes_is_named_not_the_internal_path(client):
     result = call(client, "sportstats", "getPlayer", {"id": -1})
     assert result["isError"] is True
     assert result["content"][0]["text"] == "id: -1 is not a valid value."
+
+
+@pytest.mark.parametrize("season", [2018, "2018", "2018-19"])
+def test_a_season_is_taken_as_a_number_or_as_text(client, season):
+    # Assistants send the number as often as the text: the schema says both, the view reads both.
+    result = call(client, "sportstats", "getSeasonAverages", {"season": season, "player_ids": [1]})
+    assert result.get("isError") is not True, result
+    assert result["structuredContent"]["data"] == []
