@@ -1,5 +1,6 @@
 """MCP tools derived from a plugin's cached OpenAPI document, so tools and spec cannot drift."""
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -10,6 +11,8 @@ from mcp_types import Tool, ToolAnnotations
 
 from ..schema import schema_document, schema_key
 
+# A refusal of a call's arguments names at most this many problems, each in at most this many characters.
+MAX_ARGUMENT_ERRORS, MAX_ERROR_CHARS = 5, 200
 PARAMETER_LOCATIONS = ("path", "query")
 # readOnly / destructive / idempotent hints by HTTP method (POST adds, PUT and PATCH overwrite).
 METHOD_HINTS = {
@@ -41,10 +44,14 @@ class Operation:
         """Return what is wrong with a call's arguments against the published inputSchema, else None."""
         if self.validator is None or self.validator.is_valid(arguments):
             return None
-        return "; ".join(
-            f"{'/'.join(map(str, error.instance_path))}: {error.message}" if error.instance_path else error.message
-            for error in self.validator.iter_errors(arguments)
-        )
+        problems = []
+        for error in itertools.islice(self.validator.iter_errors(arguments), MAX_ARGUMENT_ERRORS):
+            # The message quotes the refused value: a long one is cut, so the answer stays short.
+            message = (
+                error.message if len(error.message) <= MAX_ERROR_CHARS else f"{error.message[:MAX_ERROR_CHARS]}..."
+            )
+            problems.append(f"{'/'.join(map(str, error.instance_path))}: {message}" if error.instance_path else message)
+        return "; ".join(problems)
 
     def tool(self) -> Tool:
         read_only, destructive, idempotent = METHOD_HINTS.get(self.method, (False, True, False))
@@ -110,7 +117,7 @@ def operation_from_spec(path: str, method: str, spec_operation: dict, components
         path_params=tuple(located["path"]),
         query_params=tuple(located["query"]),
         input_schema=input_schema,
-        validator=jsonschema_rs.Draft202012Validator(input_schema),
+        validator=jsonschema_rs.Draft202012Validator(input_schema, validate_formats=True),
         output_schema=output if isinstance(output, dict) and output.get("type") == "object" else None,
     )
 

@@ -5,6 +5,8 @@ revokes the tokens its first exchange issued, client secrets use the fast hasher
 (gateway.oauth.hashers), and PKCE is required of every client the operator did not exempt.
 """
 
+import re
+
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import OAuthLibCore
@@ -14,6 +16,9 @@ from oauthlib.oauth2.rfc6749 import errors
 from . import tokencache
 from .codes import code_hash, redeemed_code_record, redeemed_code_replayed
 from .hashers import client_secret_matches, spend_a_secret_check
+
+# BASE64URL(SHA256(verifier)) without padding, RFC 7636 section 4.2.
+S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 # A key no HTTP header can produce (Django stores those as HTTP_*), so a caller cannot forge it.
 PLUGIN_HEADER = "Gateway-Plugin-Id"
@@ -38,8 +43,14 @@ class GatewayOAuthLibCore(OAuthLibCore):
         scopes, credentials = super().validate_authorization_request(request)
         # A "plain" challenge (oauthlib's default when no method is sent, RFC 7636 §4.3) is refused
         # here, with the missing one, not by DOT once the user has signed in and clicked Allow.
+        # A challenge that is no S256 digest (empty, one character) could never match a verifier:
+        # refused here too, not at the token endpoint after the user signed in for nothing.
+        description = None
         if "code_challenge" in credentials and credentials.get("code_challenge_method") != "S256":
             description = 'Unsupported "plain" code_challenge_method; use "S256".'
+        elif "code_challenge" in credentials and not S256_CHALLENGE.fullmatch(credentials["code_challenge"]):
+            description = "code_challenge must be the 43-character base64url SHA-256 of the code_verifier."
+        if description:
             raise OAuthToolkitError(
                 error=errors.InvalidRequestError(description=description, request=credentials["request"])
             )

@@ -1,7 +1,7 @@
 """Production: everything from the environment; refuse to start without the essentials.
 
 `python manage.py check --deploy --settings=gateway.settings.production` is clean with the
-defaults below (tests/gateway/ops/test_deploy_check.py runs it).
+defaults below (tests/gateway/ops/test_production_settings.py runs it).
 """
 
 import os

@@ -215,8 +215,15 @@ def test_bad_client_or_redirect_shows_an_error_page_and_never_redirects(live_ser
 
 @pytest.mark.parametrize(
     "pkce",
-    [{}, {"code_challenge": "a" * 43, "code_challenge_method": "plain"}, {"code_challenge": "a" * 43}],
-    ids=["none", "plain", "no-method-means-plain"],
+    [
+        {},
+        {"code_challenge": "a" * 43, "code_challenge_method": "plain"},
+        {"code_challenge": "a" * 43},
+        {"code_challenge": "", "code_challenge_method": "S256"},
+        {"code_challenge": "x", "code_challenge_method": "S256"},
+        {"code_challenge": "a" * 42 + "=", "code_challenge_method": "S256"},
+    ],
+    ids=["none", "plain", "no-method-means-plain", "empty", "one-character", "padded"],
 )
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_a_request_without_an_s256_challenge_is_refused_before_login_and_consent(
@@ -241,7 +248,10 @@ def test_a_request_without_an_s256_challenge_is_refused_before_login_and_consent
     assert query["error"] == ["invalid_request"]
     assert query["state"] == ["xyz-state"]
     assert query["iss"] == [f"{live_server.url}{BASE.rstrip('/')}"]
-    if pkce:
+    if pkce.get("code_challenge_method") == "S256":
+        description = "code_challenge must be the 43-character base64url SHA-256 of the code_verifier."
+        assert query["error_description"] == [description]
+    elif pkce:
         assert query["error_description"] == ['Unsupported "plain" code_challenge_method; use "S256".']
 
 

@@ -28,6 +28,7 @@ def call(client, slug: str, name: str, arguments: dict) -> dict:
         ("sportstats", "getStats", {"game_ids": [0]}, "game_ids/0: 0 is less than the minimum of 1"),
         ("sportstats", "getGames", {"seasons": [1900]}, "seasons/0: 1900 is less than the minimum of 1946"),
         ("sportstats", "getGames", {"seasons": ["last year"]}, 'seasons/0: "last year" does not match'),
+        ("sportstats", "getGames", {"start_date": "2025-1-1"}, 'start_date: "2025-1-1" is not a "date"'),
     ],
 )
 def test_arguments_the_input_schema_refuses_are_a_tool_error_naming_them(client, slug, name, arguments, message):
@@ -57,3 +58,11 @@ def test_a_season_is_taken_as_a_number_or_as_text(client, season):
     result = call(client, "sportstats", "getSeasonAverages", {"season": season, "player_ids": [1]})
     assert result.get("isError") is not True, result
     assert result["structuredContent"]["data"] == []
+
+
+def test_a_refusal_quotes_a_long_value_cut_short(client):
+    # The refusal names the argument and what is wrong, but does not echo a 900,000-character value.
+    result = call(client, "todo", "addTodo", {"username": "ann", "todo": "x" * 900_000})
+    assert result["isError"] is True
+    assert "todo: " in result["content"][0]["text"] and len(result["content"][0]["text"]) < 400
+    assert client.get("/plugins/todo/todos/ann").json() == {"todos": []}
