@@ -98,8 +98,10 @@ def body_problem(request) -> tuple[int, str] | None:
         return None
     limit = settings.GATEWAY_MAX_REQUEST_BYTES
     if length > limit:
-        # Not the length itself: of a chunked body only the first limit + 1 bytes are read (gateway.wsgi).
-        return (413, f"The request body is over the {limit:,} bytes accepted.")
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            # Of a chunked body only the first limit + 1 bytes were read (gateway.wsgi): its length is unknown.
+            return (413, f"The request body is over the {limit:,} bytes accepted.")
+        return (413, f"The request body has {length:,} bytes, over the {limit:,} accepted.")
     body = request.body  # bounded by the check above (and by DATA_UPLOAD_MAX_MEMORY_SIZE as read)
     if request.method == "POST" and request.content_type in FORM_TYPES:
         for name, values in request.POST.lists():
