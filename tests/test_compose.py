@@ -197,10 +197,17 @@ def caddyfile() -> str:
     return (ROOT / "deploy" / "Caddyfile").read_text()
 
 
-def test_caddy_routes_the_gateway_host_and_every_plugin_host_to_gunicorn(compose, caddyfile):
+def test_caddy_routes_the_gateway_host_and_every_plugin_host_to_the_gateway(compose, caddyfile):
     mount = next(v for v in compose["services"]["proxy"]["volumes"] if v.endswith(":/etc/caddy/Caddyfile:ro"))
     assert mount.startswith("./deploy/Caddyfile:")
     site = next(line for line in caddyfile.splitlines() if line.rstrip().endswith("{") and "GATEWAY_DOMAIN" in line)
     assert "{$GATEWAY_DOMAIN:localhost}," in site and "*.{$GATEWAY_DOMAIN:localhost}" in site
-    assert "reverse_proxy gateway:8000" in caddyfile
+    # The compose service by default; GATEWAY_UPSTREAM lets the same file front a server elsewhere.
+    assert "reverse_proxy {$GATEWAY_UPSTREAM:gateway:8000}" in caddyfile
     assert "health_uri /readyz" in caddyfile
+
+
+def test_caddy_bounds_how_long_a_client_may_take_to_send_its_request(caddyfile):
+    # A stalled body would hold a one-request-at-a-time worker (docs/deployment.md, "Slow clients").
+    assert re.search(r"timeouts \{\s*read_header 10s\s*read_body 30s\s*\}", caddyfile)
+    assert re.search(r"request_body \{\s*max_size 2MB\s*\}", caddyfile)
