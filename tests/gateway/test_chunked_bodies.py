@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from gateway.models import OAuthClient, Plugin
-from tests.gateway.test_production import ROOT, production_env
+from tests.gateway.test_production import ROOT, database_url, production_env
 from tests.oauth_flow import CALLBACK
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
@@ -42,14 +41,13 @@ def server_command(server: str, port: int) -> list[str]:
 @pytest.fixture(params=["granian", "gunicorn"])
 def server(request, tmp_path):
     """Start the production server (serve.py, or gunicorn on gateway.wsgi) on the test database; yield its port."""
-    db = connection.settings_dict
     port = port_in_range()
     env = production_env(
         HOST="127.0.0.1",
         PORT=str(port),
         SERVER_WORKERS="1",
         DJANGO_SECRET_KEY="a-production-secret-for-this-test-only-0123456789",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        DATABASE_URL=database_url(),
         GATEWAY_DOMAIN="example.test",
         GATEWAY_SSL_REDIRECT="0",
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),

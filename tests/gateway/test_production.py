@@ -27,6 +27,13 @@ def production_env(**extra) -> dict:
     return {**keep, **extra}
 
 
+def database_url() -> str:
+    """The test database, as the DATABASE_URL a deployment would be given."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -42,17 +49,13 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_server_serves_plugins_and_admin_static_files(tmp_path):
-    settings_dict = connection.settings_dict
-    database_url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
-    )
     port = free_port()
     env = production_env(
         HOST="127.0.0.1",
         PORT=str(port),
         SERVER_WORKERS="2",
         DJANGO_SECRET_KEY="a-production-secret-for-this-test-only-0123456789",
-        DATABASE_URL=database_url,
+        DATABASE_URL=database_url(),
         GATEWAY_DOMAIN="example.test",
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         GATEWAY_SSL_REDIRECT="0",  # plain HTTP to 127.0.0.1, as behind a proxy that redirects itself

